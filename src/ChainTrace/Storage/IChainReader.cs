@@ -32,6 +32,18 @@ public interface IEdgeCursor : IDisposable
 /// <summary>An indexed token transfer as kept in the <c>transfers</c> column family.</summary>
 public readonly record struct TransferRecord(Seq Seq, uint TokenId, uint FromId, uint ToId, UInt256 Amount);
 
+/// <summary>A native-coin transfer (ETH, TRX) as stored for the gas-funding heuristic.</summary>
+public readonly record struct NativeTransferRecord(Seq Seq, uint FromId, uint ToId, UInt256 Value);
+
+/// <summary>An ERC-20 approval: <paramref name="OwnerId"/> allowed <paramref name="SpenderId"/> to move its tokens.</summary>
+public readonly record struct ApprovalRecord(Seq Seq, uint TokenId, uint OwnerId, uint SpenderId, UInt256 Amount);
+
+/// <summary>A transaction's hash, sender and receiver (receiver 0 for contract creation).</summary>
+public readonly record struct TxRecord(Hash32 Hash, uint FromId, uint ToId);
+
+/// <summary>A stored blacklist event of the token's issuer.</summary>
+public readonly record struct BlacklistRecord(Seq Seq, uint TokenId, uint AddressId, bool Added, UInt256 DestroyedAmount);
+
 /// <summary>
 /// Read access to an indexed chain: what queries (tracing, clustering, the CLI) need. Implemented by the
 /// RocksDB store and by <c>MemoryChainStore</c> for tests. Address ids are dense, starting at 1; 0 means none.
@@ -74,4 +86,25 @@ public interface IChainReader
 
     /// <summary>True if Tether (the token's issuer) blacklisted the address and has not removed it, as of the indexed head.</summary>
     bool IsBlacklisted(uint id, uint tokenId);
+
+    /// <summary>Highest block whose token events are fully indexed (the cursor); null for an empty store.</summary>
+    ulong? IndexedHead { get; }
+
+    /// <summary>Token transfers (including issuance/redemption/destroyed funds as moves from/to the zero address) with from ≤ seq ≤ to, in seq order.</summary>
+    IEnumerable<TransferRecord> ScanTransfers(Seq from, Seq to);
+
+    /// <summary>Native-coin transfers with from ≤ seq ≤ to, in seq order (only those with a non-zero value).</summary>
+    IEnumerable<NativeTransferRecord> ScanNativeTransfers(Seq from, Seq to);
+
+    /// <summary>Approvals with from ≤ seq ≤ to, in seq order.</summary>
+    IEnumerable<ApprovalRecord> ScanApprovals(Seq from, Seq to);
+
+    /// <summary>Blacklist events in seq order.</summary>
+    IEnumerable<BlacklistRecord> ScanBlacklist();
+
+    /// <summary>The transaction at (block, tx index): hash, sender, receiver; false if transactions were not indexed.</summary>
+    bool TryGetTransaction(ulong block, uint txIndex, out TxRecord transaction);
+
+    /// <summary>Ids of every labelled address.</summary>
+    IEnumerable<uint> LabelledAddressIds();
 }
