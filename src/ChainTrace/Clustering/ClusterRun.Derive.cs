@@ -13,6 +13,15 @@ internal sealed partial class ClusterRun
         for (uint id = 1; id <= _n; id++) yield return id;
     }
 
+    /// <summary>
+    /// May an address be the member end of a gas or approval link? Not a deposit address (it belongs to its
+    /// exchange) and not a detected hot wallet. Labelled addresses may: a labelled exchange wallet funded by an
+    /// unlabelled address names that funder's entity, and the service guard stops two services from merging.
+    /// </summary>
+    private bool MayBeMember(uint id, in AddressState s) =>
+        (s.Flags & (uint)AddressFlags.Deposit) == 0
+        && ((s.Flags & (uint)AddressFlags.Hot) == 0 || _labels.IsHotLabelled(id));
+
     private bool IsHot(uint id) => (_state.Peek(id).Flags & (uint)AddressFlags.Hot) != 0;
 
     /// <summary>A deposit candidate: forwards (nearly) all it receives to one target in matching, timely sweeps.</summary>
@@ -171,7 +180,7 @@ internal sealed partial class ClusterRun
                 for (uint x = fs.FirstFundee; x != 0; x = _state.Peek(x).NextFundee)
                 {
                     ref readonly var xs = ref _state.Peek(x);
-                    if (xs.MoveSeq == 0 || _labels.IsService(x) || (xs.Flags & (uint)(AddressFlags.Hot | AddressFlags.Deposit)) != 0) continue;
+                    if (xs.MoveSeq == 0 || !MayBeMember(x, xs)) continue;
                     star.Add(new ClusterLink(LinkHeuristic.GasFunding, f, x, new Seq(xs.FundSeq), new Seq(xs.MoveSeq)));
                 }
                 star.Sort(static (x, y) => x.Member.CompareTo(y.Member));
@@ -195,7 +204,7 @@ internal sealed partial class ClusterRun
             {
                 foreach (var p in pairs)
                 {
-                    if (_labels.IsService(p.Owner) || p.Owner > _n || (_state.Peek(p.Owner).Flags & (uint)AddressFlags.Hot) != 0) continue;
+                    if (p.Owner > _n || !MayBeMember(p.Owner, _state.Peek(p.Owner))) continue;
                     star.Add(new ClusterLink(LinkHeuristic.Approval, b, p.Owner, new Seq(p.Approved), new Seq(p.Used)));
                 }
                 star.Sort(static (x, y) => x.Member.CompareTo(y.Member));
