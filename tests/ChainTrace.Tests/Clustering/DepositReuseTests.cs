@@ -76,6 +76,31 @@ public sealed class DepositReuseTests
     }
 
     [Fact]
+    public void Deposit_AddressForwardingOnlyHalfOfItsInflowToTheExchange_IsNotADepositAddress()
+    {
+        var s = WithExchange();
+        Address w1 = A(10), w2 = A(11), d = A(20), elsewhere = A(40);
+        s.Transfer(w1, d, 100 * Usdt);
+        s.Wait(3).Transfer(d, Exchange, 100 * Usdt); // a perfect sweep of the first half
+        s.Wait(3).Transfer(w2, d, 100 * Usdt);
+        s.Wait(3).Transfer(d, elsewhere, 90 * Usdt); // most of the second half goes somewhere else
+
+        var c = s.Cluster();
+        Assert.False(c.TryGetDeposit(d, out _));
+        Assert.False(c.Together(w1, w2));
+
+        // Control: forwarding 97% passes the default 95% bar.
+        var t = WithExchange();
+        t.Transfer(w1, d, 96 * Usdt);
+        t.Wait(3).Transfer(d, Exchange, 96 * Usdt);
+        t.Wait(3).Transfer(w2, d, 4 * Usdt);
+        t.Wait(3).Transfer(d, elsewhere, 3 * Usdt);
+        var ct = t.Cluster();
+        Assert.True(ct.TryGetDeposit(d, out _));
+        Assert.True(ct.Together(w1, w2));
+    }
+
+    [Fact]
     public void Deposit_SweepAfterTheDelayBound_IsNotASweep()
     {
         var s = WithExchange();
