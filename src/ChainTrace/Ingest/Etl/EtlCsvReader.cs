@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using nietras.SeparatedValues;
 
@@ -28,10 +29,10 @@ internal static class EtlCsvReader
         using (reader)
         {
             var columns = MapHeader(reader.Header, source, table);
-            int headerCols = reader.Header.ColNames.Count;
+            var headerNames = reader.Header.ColNames.Select(TrimName).ToArray();
             var emitter = new EtlEmitter(source, context, sink, options);
             while (await reader.MoveNextAsync(cancellationToken).ConfigureAwait(false))
-                ReadRow(reader.Current, columns, headerCols, table, emitter, options.MaxRecordBytes);
+                ReadRow(reader.Current, columns, headerNames, table, emitter, options.MaxRecordBytes);
             emitter.Finish();
         }
         progress.ReportRest();
@@ -72,7 +73,7 @@ internal static class EtlCsvReader
         return s;
     }
 
-    private static void ReadRow(SepReader.Row row, (int Index, EtlField Field)[] columns, int headerCols, EtlTable table,
+    private static void ReadRow(SepReader.Row row, (int Index, EtlField Field)[] columns, string[] headerNames, EtlTable table,
         EtlEmitter emitter, int maxRecordBytes)
     {
         long line = row.LineNumberFrom;
@@ -81,13 +82,13 @@ internal static class EtlCsvReader
         r.Reset();
         if (raw.Count('"') % 2 != 0)
         {
-            emitter.Bad(line, null, null, EtlText.Describe(FieldProblem.BadQuote));
+            BadQuote(row, headerNames, emitter, line);
             return;
         }
-        if (row.ColCount != headerCols)
+        if (row.ColCount != headerNames.Length)
         {
             if (row.ColCount == 1 && EtlText.IsBlank(raw)) return; // an empty line
-            emitter.Bad(line, null, null, $"{row.ColCount} columns where the header has {headerCols} (truncated or malformed row)");
+            BadColumnCount(row, headerNames, emitter, line);
             return;
         }
         if (raw.Length > maxRecordBytes)
@@ -115,5 +116,29 @@ internal static class EtlCsvReader
             }
         }
         emitter.Emit(table, line, null);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void BadQuote(SepReader.Row row, string[] headerNames, EtlEmitter emitter, long line)
+    {
+        // The cell that opens a quote it never closes (it swallows the rest of the row, or of the file).
+        string? column = null;
+        for (int i = 0; i < row.ColCount && column is null; i++)
+        {
+            var cell = row[i].Span;
+            if (cell.IsEmpty || cell[0] != '"') continue;
+            if (cell.Length < 2 || cell[^1] != '"' || cell.Count('"') % 2 != 0) column = i < headerNames.Length ? headerNames[i] : null;
+        }
+        emitter.Bad(line, null, column, EtlText.Describe(FieldProblem.BadQuote));
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void BadColumnCount(SepReader.Row row, string[] headerNames, EtlEmitter emitter, long line)
+    {
+        if (row.ColCount < headerNames.Length)
+            emitter.Bad(line, null, headerNames[row.ColCount],
+                $"missing: the row has {row.ColCount} of the header's {headerNames.Length} columns (truncated or malformed row)");
+        else
+            emitter.Bad(line, null, null, $"{row.ColCount} columns where the header has {headerNames.Length} (malformed row)");
     }
 }
