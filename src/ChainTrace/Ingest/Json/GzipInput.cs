@@ -26,6 +26,25 @@ internal static class GzipInput
             if (k == 0) break;
             n += k;
         }
+        return Wrap(raw, head, n, source, leaveOpen);
+    }
+
+    /// <summary>Synchronous <see cref="OpenAsync"/>, for sniffing a file's head.</summary>
+    public static (Stream Stream, bool IsGzip) Open(Stream raw, string source, bool leaveOpen)
+    {
+        var head = new byte[2];
+        int n = 0;
+        while (n < 2)
+        {
+            int k = raw.Read(head, n, 2 - n);
+            if (k == 0) break;
+            n += k;
+        }
+        return Wrap(raw, head, n, source, leaveOpen);
+    }
+
+    private static (Stream Stream, bool IsGzip) Wrap(Stream raw, byte[] head, int n, string source, bool leaveOpen)
+    {
         // From here on `replay` is ours to dispose; disposing it disposes `raw` unless leaveOpen.
         Stream replay;
         if (raw.CanSeek)

@@ -292,7 +292,7 @@ internal sealed partial class JsonRpcParser
         {
             if (!p.Read()) return ItemKind.NeedMore;
             if (p.TokenType == JsonTokenType.EndObject) return ItemKind.Unknown;
-            if (first && p.ValueSpan.Length == 64 && !p.HasValueSequence && IsHex(p.ValueSpan)) return ItemKind.TronDict;
+            if (first && !p.HasValueSequence && JsonShapes.IsTxIdKey(p.ValueSpan)) return ItemKind.TronDict;
             first = false;
             var kind = Classify(JsonValues.Name(in p, scratch));
             if (kind != ItemKind.Unknown) return kind;
@@ -300,28 +300,14 @@ internal sealed partial class JsonRpcParser
         }
     }
 
-    private static bool IsHex(ReadOnlySpan<byte> s) => s.IndexOfAnyExcept("0123456789abcdefABCDEF"u8) < 0;
-
-    /// <summary>A property name that only one kind of object has.</summary>
-    private static ItemKind Classify(ReadOnlySpan<byte> n)
+    private static ItemKind Classify(ReadOnlySpan<byte> name) => JsonShapes.Classify(name) switch
     {
-        if (n.SequenceEqual("address"u8) || n.SequenceEqual("topics"u8) || n.SequenceEqual("logIndex"u8) || n.SequenceEqual("data"u8))
-            return ItemKind.Log;
-        if (n.SequenceEqual("jsonrpc"u8) || n.SequenceEqual("result"u8) || n.SequenceEqual("error"u8))
-            return ItemKind.Response;
-        if (n.SequenceEqual("request"u8) || n.SequenceEqual("response"u8))
-            return ItemKind.Erigon;
-        if (n.SequenceEqual("logs"u8) || n.SequenceEqual("cumulativeGasUsed"u8) || n.SequenceEqual("contractAddress"u8)
-            || n.SequenceEqual("effectiveGasPrice"u8) || n.SequenceEqual("status"u8))
-            return ItemKind.Receipt;
-        if (n.SequenceEqual("parentHash"u8) || n.SequenceEqual("transactions"u8) || n.SequenceEqual("miner"u8)
-            || n.SequenceEqual("stateRoot"u8) || n.SequenceEqual("sha3Uncles"u8) || n.SequenceEqual("baseFeePerGas"u8)
-            || n.SequenceEqual("extraData"u8) || n.SequenceEqual("difficulty"u8) || n.SequenceEqual("gasLimit"u8)
-            || n.SequenceEqual("timestamp"u8))
-            return ItemKind.Block;
-        if (n.SequenceEqual("log"u8) || n.SequenceEqual("contractResult"u8) || n.SequenceEqual("blockTimeStamp"u8)
-            || n.SequenceEqual("contract_address"u8) || n.SequenceEqual("receipt"u8) || n.SequenceEqual("fee"u8))
-            return ItemKind.TronTxInfo;
-        return ItemKind.Unknown;
-    }
+        JsonShape.Log => ItemKind.Log,
+        JsonShape.Block => ItemKind.Block,
+        JsonShape.Receipt => ItemKind.Receipt,
+        JsonShape.Response => ItemKind.Response,
+        JsonShape.Erigon => ItemKind.Erigon,
+        JsonShape.TronTxInfo => ItemKind.TronTxInfo,
+        _ => ItemKind.Unknown,
+    };
 }
