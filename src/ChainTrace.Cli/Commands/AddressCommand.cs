@@ -73,8 +73,8 @@ internal sealed class AddressCommand(IAnsiConsole console) : Command<AddressComm
         grid.AddRow("balance", Markup.Escape(Infrastructure.Format.Amount(s.Balance, token)));
         grid.AddRow("received", Markup.Escape($"{Infrastructure.Format.Amount(s.TotalIn, token)} in {Infrastructure.Format.Count(s.CountIn)} transfers"));
         grid.AddRow("sent", Markup.Escape($"{Infrastructure.Format.Amount(s.TotalOut, token)} in {Infrastructure.Format.Count(s.CountOut)} transfers"));
-        grid.AddRow("first seen", Markup.Escape(Seen(s.FirstSeen, s.FirstSeenTimestamp)));
-        grid.AddRow("last seen", Markup.Escape(Seen(s.LastSeen, s.LastSeenTimestamp)));
+        grid.AddRow("first seen", Markup.Escape(Seen(s.FirstSeen, s.FirstSeenTime)));
+        grid.AddRow("last seen", Markup.Escape(Seen(s.LastSeen, s.LastSeenTime)));
         grid.AddRow("labels", s.Labels.Count == 0 ? "-" : Markup.Escape(string.Join("; ", s.Labels.Select(l => $"{l.Category}: {l.Name} ({l.Source})"))));
         grid.AddRow("blacklisted", s.Blacklisted ? "[red]yes[/]" : "no");
         console.Write(grid);
@@ -108,8 +108,8 @@ internal sealed class AddressCommand(IAnsiConsole console) : Command<AddressComm
             w.WriteString("total_out", Infrastructure.Format.Units(s.TotalOut, token.Decimals));
             w.WriteNumber("count_in", s.CountIn);
             w.WriteNumber("count_out", s.CountOut);
-            WriteSeen(w, "first_seen", s.FirstSeen, s.FirstSeenTimestamp);
-            WriteSeen(w, "last_seen", s.LastSeen, s.LastSeenTimestamp);
+            WriteSeen(w, "first_seen", s.FirstSeen, s.FirstSeenTime);
+            WriteSeen(w, "last_seen", s.LastSeen, s.LastSeenTime);
             w.WriteBoolean("blacklisted", s.Blacklisted);
             w.WriteStartArray("labels");
             foreach (var l in s.Labels)

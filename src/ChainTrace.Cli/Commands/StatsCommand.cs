@@ -25,15 +25,16 @@ internal sealed class StatsCommand(IAnsiConsole console) : Command<StatsCommand.
         var table = new Table().Border(TableBorder.Rounded).Title("Store")
             .AddColumn("What").AddColumn(new TableColumn("Value").RightAligned());
         table.AddRow("path", Markup.Escape(Path.GetFullPath(db)));
-        table.AddRow("chain", store.Profile.Name);
-        table.AddRow("tokens", Markup.Escape(string.Join(", ", store.Tokens.Select(t => t.Symbol))));
-        table.AddRow("addresses", Format.Count(s.Addresses));
-        table.AddRow("transfers", Format.Count(s.Transfers));
-        table.AddRow("blocks", Format.Count(s.Blocks));
-        table.AddRow("transactions", Format.Count(s.Transactions));
-        table.AddRow("labelled addresses", Format.Count(s.LabelledAddresses));
-        table.AddRow("indexed head", store.IndexedHead is { } h ? Format.Count(h) : "-");
-        table.AddRow("size on disk", Format.Bytes(s.SizeOnDisk));
+        table.AddRow("chain", Markup.Escape(s.Chain));
+        table.AddRow("schema version", s.SchemaVersion.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        table.AddRow("tokens", Markup.Escape(s.AllTokens ? $"all ({s.Tokens.Count} seen)" : string.Join(", ", s.Tokens.Select(t => t.Token.Symbol))));
+        table.AddRow("addresses", Format.Count(s.AddressCount));
+        table.AddRow("transfers", Format.Count(s.TransferCount));
+        table.AddRow("blocks", Format.Count(s.BlockCount));
+        table.AddRow("transactions", Format.Count(s.TransactionCount));
+        table.AddRow("labels", Format.Count(s.LabelCount));
+        table.AddRow("indexed head", s.IndexedHead is { } h ? Format.Count(h) : "-");
+        table.AddRow("size", Format.Bytes(s.TotalBytes));
         return table;
     }
 }

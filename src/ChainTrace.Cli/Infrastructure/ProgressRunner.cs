@@ -46,7 +46,7 @@ internal static class ProgressRunner
                 }).ConfigureAwait(false);
         }
 
-        var interval = plainInterval ?? TimeSpan.FromSeconds(2);
+        var interval = plainInterval ?? PlainInterval();
         var writer = console.Profile.Out.Writer;
         var started = DateTime.UtcNow;
         var runPlain = Task.Run(() => work(latest));
@@ -63,6 +63,12 @@ internal static class ProgressRunner
         }
         return await runPlain.ConfigureAwait(false);
     }
+
+    /// <summary>Every 2 s, or CHAINTRACE_PROGRESS_MS milliseconds (tests use it to see progress early).</summary>
+    private static TimeSpan PlainInterval() =>
+        int.TryParse(Environment.GetEnvironmentVariable("CHAINTRACE_PROGRESS_MS"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var ms) && ms > 0
+            ? TimeSpan.FromMilliseconds(ms)
+            : TimeSpan.FromSeconds(2);
 
     /// <summary>Keeps only the most recent report; the display polls it.</summary>
     private sealed class Latest<T> : IProgress<T>

@@ -25,7 +25,10 @@ internal static class CliRunner
     }
 
     /// <summary>Starts <c>dotnet ChainTrace.Cli.dll args…</c> with redirected output.</summary>
-    public static Process Start(params string[] args)
+    public static Process Start(params string[] args) => Start(args, null);
+
+    /// <summary>Starts the CLI with extra environment variables.</summary>
+    public static Process Start(string[] args, IReadOnlyDictionary<string, string>? environment)
     {
         var psi = new ProcessStartInfo("dotnet")
         {
@@ -37,6 +40,8 @@ internal static class CliRunner
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["DOTNET_NOLOGO"] = "1";
         psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        if (environment is not null)
+            foreach (var (k, v) in environment) psi.Environment[k] = v;
         return Process.Start(psi) ?? throw new InvalidOperationException("could not start dotnet");
     }
 
