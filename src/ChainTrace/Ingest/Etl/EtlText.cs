@@ -150,10 +150,14 @@ internal static class EtlText
     public static bool TryParseHash<T>(ReadOnlySpan<T> text, out Hash32 hash) where T : unmanaged, IBinaryInteger<T>
     {
         Span<byte> b = stackalloc byte[Hash32.Size];
-        if (!HasPrefix(text) || !TryDecodeHex(text[2..], b)) { hash = default; return false; }
+        if (!TryParseHash(text, b)) { hash = default; return false; }
         hash = new Hash32(b);
         return true;
     }
+
+    /// <summary>Parses "0x" + 64 hex digits in any case into 32 bytes.</summary>
+    public static bool TryParseHash<T>(ReadOnlySpan<T> text, Span<byte> hash32) where T : unmanaged, IBinaryInteger<T> =>
+        HasPrefix(text) && TryDecodeHex(text[2..], hash32);
 
     /// <summary>
     /// Checks "0x" + an even number of hex digits; decodes the first <paramref name="destination"/>.Length bytes
