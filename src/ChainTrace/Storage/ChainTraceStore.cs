@@ -137,6 +137,11 @@ public sealed partial class ChainTraceStore : IChainReader, IDisposable
             throw new StoreException($"The store at {Path} indexes chain id {meta.ChainId}, not {Profile.ChainId} ({Profile.Name}).");
         _meta = meta;
         _tokens = LoadTokens();
+        if (!ReadOnly)
+        {
+            foreach (var dir in Directory.EnumerateDirectories(Path, Writing.BulkTarget.BulkDirectoryPrefix + "*"))
+                Writing.BulkTarget.DeleteDirectory(dir);
+        }
         if (meta.BulkInProgress)
         {
             if (ReadOnly) throw new StoreException($"The store at {Path} was left by an interrupted bulk load; open it read-write once to repair it.");
@@ -228,21 +233,27 @@ public sealed partial class ChainTraceStore : IChainReader, IDisposable
     /// <summary>
     /// Fixes the token set on the first run and checks it on later runs: <paramref name="allTokens"/> or exactly
     /// <paramref name="tokens"/> (the profile's default token when empty). A different set is an error: the
-    /// running balances of a store only make sense for the tokens it indexed from the start.
+    /// running balances of a store only make sense for the tokens it indexed from the start. Tokens the profile
+    /// knows keep the profile's symbol, decimals and issuer.
     /// </summary>
-    internal void ConfigureTokens(IReadOnlyList<Address> tokens, bool allTokens)
+    internal void ConfigureTokens(IReadOnlyList<TokenInfo> tokens, bool allTokens)
     {
-        var wanted = tokens.Count == 0 ? [Profile.DefaultToken.Contract] : tokens.Distinct().ToList();
+        ThrowIfDisposed();
+        var wanted = new List<TokenInfo>();
+        foreach (var t in tokens.Count == 0 ? [Profile.DefaultToken] : tokens)
+        {
+            var known = Profile.Tokens.FirstOrDefault(p => p.Contract == t.Contract) ?? t;
+            if (!wanted.Any(w => w.Contract == known.Contract)) wanted.Add(known);
+        }
         var meta = _meta;
         if (meta.Tokens == TokenMode.Unset)
         {
+            if (ReadOnly) throw new InvalidOperationException($"The store at {Path} is open read-only.");
             var register = new List<(uint, TokenInfo)>();
             uint next = meta.NextTokenId;
-            var known = allTokens ? Profile.Tokens.Select(t => t.Contract).ToList() : wanted;
-            foreach (var contract in known)
+            foreach (var info in allTokens ? Profile.Tokens : wanted)
             {
-                if (_tokens.TryGetId(contract, out _)) continue;
-                var info = Profile.Tokens.FirstOrDefault(t => t.Contract == contract) ?? new TokenInfo("", contract, 0);
+                if (_tokens.TryGetId(info.Contract, out _)) continue;
                 register.Add((next++, info));
             }
             var updated = meta.Clone();
@@ -255,15 +266,16 @@ public sealed partial class ChainTraceStore : IChainReader, IDisposable
             Publish(updated, _tokens.With(register));
             return;
         }
+        var asked = wanted.Select(w => w.Contract).ToList();
         if (meta.Tokens == TokenMode.All)
         {
-            if (!allTokens) throw new StoreException($"The store at {Path} indexes all tokens; this run asks for {Describe(wanted)}. Index with --all-tokens or into another store.");
+            if (!allTokens) throw new StoreException($"The store at {Path} indexes all tokens; this run asks for {Describe(asked)}. Index with all tokens or into another store.");
             return;
         }
         if (allTokens) throw new StoreException($"The store at {Path} indexes only {Describe(_tokens.List.Select(t => t.Token.Contract))}; this run asks for all tokens. Index into another store.");
         var have = _tokens.List.Select(t => t.Token.Contract).ToHashSet();
-        if (!have.SetEquals(wanted))
-            throw new StoreException($"The store at {Path} indexes {Describe(have)}; this run asks for {Describe(wanted)}. Use the same token set or another store.");
+        if (!have.SetEquals(asked))
+            throw new StoreException($"The store at {Path} indexes {Describe(have)}; this run asks for {Describe(asked)}. Use the same token set or another store.");
     }
 
     private string Describe(IEnumerable<Address> contracts) =>

@@ -78,6 +78,23 @@ internal sealed class StoreMeta
     /// <summary>A copy.</summary>
     public StoreMeta Clone() => (StoreMeta)MemberwiseClone();
 
+    /// <summary>Overwrites every field with <paramref name="other"/>'s.</summary>
+    public void CopyFrom(StoreMeta other)
+    {
+        Schema = other.Schema;
+        Chain = other.Chain;
+        ChainId = other.ChainId;
+        Tokens = other.Tokens;
+        Cursor = other.Cursor;
+        NextAddressId = other.NextAddressId;
+        NextTokenId = other.NextTokenId;
+        TransferCount = other.TransferCount;
+        BlockCount = other.BlockCount;
+        TxCount = other.TxCount;
+        LabelCount = other.LabelCount;
+        BulkInProgress = other.BulkInProgress;
+    }
+
     /// <summary>Adds every meta key to a batch.</summary>
     public void WriteTo(WriteBatch batch, ColumnFamilyHandle meta)
     {
