@@ -92,7 +92,7 @@ public sealed class ChainBuilder
         foreach (var t in _transfers) last = Math.Max(last, t.Seq.Block);
         for (ulong b = 0; b <= last; b++)
         {
-            var header = new Ingest.BlockHeader { Number = b, Timestamp = 1_600_000_000 + (long)b * 12 };
+            var header = new ChainTrace.Ingest.BlockHeader { Number = b, Timestamp = 1_600_000_000 + (long)b * 12 };
             store.OnBlock(in header);
         }
         return store;
