@@ -92,7 +92,14 @@ public sealed class ClusterPropertyTests
         Assert.Equal(0, result.RefusedLinkCount); // one service only: nothing to refuse
 
         int n = (int)s.Store.AddressCount + 1;
-        var edges = store.ScanLinks().Select(l => ((int)l.Anchor, (int)l.Member)).ToList();
+        // Gas and approval links join anchor and member; a deposit star joins its customers, not its deposit address.
+        var edges = new List<(int, int)>();
+        foreach (var star in store.ScanLinks().GroupBy(l => (l.Heuristic, l.Anchor)))
+        {
+            var first = star.First();
+            foreach (var l in star)
+                edges.Add(l.Heuristic == LinkHeuristic.DepositReuse ? ((int)first.Member, (int)l.Member) : ((int)l.Anchor, (int)l.Member));
+        }
         var comp = Components(n, edges);
         for (uint i = 1; i < n; i++)
             for (uint j = i; j < n; j++)
