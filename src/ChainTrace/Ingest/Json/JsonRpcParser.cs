@@ -37,6 +37,9 @@ internal sealed partial class JsonRpcParser
     private long _linesBefore;        // newlines before _buffer
     private long _lastNewline = -1;   // offset of the last newline before _buffer
     private long _readerBase;         // offset of the current reader's first byte, relative to _buffer
+    private bool _spanMode;           // the reader reads one segment's span
+    private long _spanEnd;            // span mode: where that segment ends, relative to _buffer
+    private long _switchBack;         // sequence mode: the segment boundary after which span mode resumes
     private long _topValueStart;      // offset where the current top-level value began
     private bool _resync;             // skipping to the next line after malformed JSON (SkipBad)
     private long _progress;
@@ -116,6 +119,12 @@ internal sealed partial class JsonRpcParser
         {
             long checkpoint = reader.BytesConsumed;
             JsonReaderState checkpointState = reader.CurrentState;
+            if (!_spanMode && _readerBase + checkpoint >= _switchBack)
+            {
+                // The record that straddled a segment boundary is done: back to the fast single-span reader.
+                reader = NewReader(buffer, _readerBase + checkpoint, checkpointState);
+                continue;
+            }
             bool done;
             try
             {
@@ -124,7 +133,7 @@ internal sealed partial class JsonRpcParser
             catch (ChainDataException ex) when (_options.SkipBad)
             {
                 // The bad record is well-formed JSON: go back to where its step began and skip the value.
-                reader = NewReader(buffer, _readerBase + checkpoint, checkpointState);
+                reader = NewSequenceReader(buffer, _readerBase + checkpoint, checkpointState);
                 reader.Read();
                 if (reader.TokenType is (JsonTokenType.PropertyName or JsonTokenType.StartObject or JsonTokenType.StartArray) && !reader.TrySkip())
                 {
@@ -153,16 +162,38 @@ internal sealed partial class JsonRpcParser
             }
             if (!done)
             {
+                if (_spanMode && _spanEnd < buffer.Length)
+                {
+                    // The record continues in the next segment: read it with a sequence reader.
+                    reader = NewSequenceReader(buffer, _readerBase + checkpoint, checkpointState);
+                    continue;
+                }
                 _state = checkpointState;
                 return _readerBase + checkpoint;
             }
         }
     }
 
+    /// <summary>
+    /// A reader over the one segment that holds <paramref name="start"/> (reading spans is much faster than reading
+    /// a multi-segment sequence); a record that runs past the segment's end is redone with <see cref="NewSequenceReader"/>.
+    /// </summary>
     private Utf8JsonReader NewReader(in ReadOnlySequence<byte> buffer, long start, JsonReaderState state)
     {
         _readerBase = start;
-        var slice = start == 0 ? buffer : buffer.Slice(start);
+        var first = (start == 0 ? buffer : buffer.Slice(start)).First;
+        _spanMode = true;
+        _spanEnd = start + first.Length;
+        return new Utf8JsonReader(first.Span, false, state);
+    }
+
+    /// <summary>A reader over the rest of the buffer, for a record that straddles segments.</summary>
+    private Utf8JsonReader NewSequenceReader(in ReadOnlySequence<byte> buffer, long start, JsonReaderState state)
+    {
+        _readerBase = start;
+        var slice = buffer.Slice(start);
+        _spanMode = false;
+        _switchBack = start + slice.First.Length;
         return slice.IsSingleSegment ? new Utf8JsonReader(slice.FirstSpan, false, state) : new Utf8JsonReader(slice, false, state);
     }
 
