@@ -114,6 +114,7 @@ internal sealed partial class JsonRpcParser
             _state = new JsonReaderState(ReaderOptions);
             _depth = 0;
         }
+        if (_bufferOffset == 0 && start == 0 && StartsWithBom(buffer)) start = 3;
         var reader = NewReader(buffer, start, _state);
         while (true)
         {
@@ -172,6 +173,15 @@ internal sealed partial class JsonRpcParser
                 return _readerBase + checkpoint;
             }
         }
+    }
+
+    /// <summary>A UTF-8 byte order mark at the start of the input (some Windows tools write one).</summary>
+    private static bool StartsWithBom(in ReadOnlySequence<byte> buffer)
+    {
+        if (buffer.Length < 3) return false;
+        Span<byte> head = stackalloc byte[3];
+        buffer.Slice(0, 3).CopyTo(head);
+        return head.SequenceEqual((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]);
     }
 
     /// <summary>
