@@ -1,1 +1,82 @@
-System.Console.WriteLine("hi");
+#if FULL_CLI
+using ChainTrace.Cli.Commands;
+#endif
+using ChainTrace.Cli.Infrastructure;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace ChainTrace.Cli;
+
+/// <summary>The <c>chaintrace</c> command: registers the commands; each lives in its own class under Commands/.</summary>
+internal static class Program
+{
+    private static async Task<int> Main(string[] args)
+    {
+        using var cts = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            if (cts.IsCancellationRequested) return;     // a second Ctrl+C kills the process
+            e.Cancel = true;
+            cts.Cancel();
+        };
+        return await RunAsync(args, console: null, error: null, cts.Token).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs the command line; <paramref name="console"/> and <paramref name="error"/> default to the process's.</summary>
+    internal static Task<int> RunAsync(string[] args, IAnsiConsole? console = null, TextWriter? error = null,
+        CancellationToken cancellationToken = default) =>
+        CreateApp(console, error).RunAsync(GlobalOptions.MoveBeforeCommand(args), cancellationToken);
+
+    /// <summary>Builds the command app (tests use it in-process with a test console).</summary>
+    internal static CommandApp CreateApp(IAnsiConsole? console = null, TextWriter? error = null)
+    {
+        var app = new CommandApp();
+        app.Configure(config =>
+        {
+            config.SetApplicationName("chaintrace");
+            config.SetApplicationVersion(ErrorReporter.Version);
+            if (console is not null) config.ConfigureConsole(console);
+            config.SetExceptionHandler((e, _) => ErrorReporter.Report(e, error ?? Console.Error));
+            config.CancellationExitCode(ErrorReporter.CancelledExitCode);
+
+#if FULL_CLI
+            config.AddCommand<IndexCommand>("index")
+                .WithDescription("Index token transfers from JSON-RPC dumps (JSONL, .gz) or ethereum-etl CSV exports into the store.")
+                .WithExample("index", "--chain", "ethereum", "dumps/")
+                .WithExample("index", "--skip-bad", "logs-0001.jsonl.gz", "logs-0002.jsonl.gz")
+                .WithExample("index", "--token", "USDT", "--mode", "bulk", "token_transfers.csv");
+            config.AddCommand<StatsCommand>("stats")
+                .WithDescription("Show what the store holds: chain, tokens, addresses, transfers, blocks, indexed head.")
+                .WithExample("stats", "--db", "./chaintrace-data");
+            config.AddCommand<AddressCommand>("address")
+                .WithDescription("Summarise one address: balance, totals in and out, first/last seen, top counterparties, labels, blacklist.")
+                .WithExample("address", "0x28C6c06298d514Db089934071355E5743bf21d60")
+                .WithExample("address", "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t", "--format", "json");
+            config.AddBranch("labels", labels =>
+            {
+                labels.SetDescription("Manage address labels.");
+                labels.AddCommand<LabelsImportCommand>("import")
+                    .WithDescription("Import labels from CSV (address,category,name[,source]), GraphSense TagPack YAML, or plain address lists (.txt, OFAC).")
+                    .WithExample("labels", "import", "my-labels.csv")
+                    .WithExample("labels", "import", "tagpacks/packs/exchange-wallets-binance.yaml", "sanctioned_addresses_ETH.txt");
+            });
+            config.AddBranch("export", export =>
+            {
+                export.SetDescription("Export indexed data.");
+                export.AddCommand<ExportTransfersCommand>("transfers")
+                    .WithDescription("Export token transfers (ethereum-etl token_transfers columns + block_timestamp) as CSV, JSONL or Parquet.")
+                    .WithExample("export", "transfers", "--format", "parquet", "--out", "transfers.parquet")
+                    .WithExample("export", "transfers", "--format", "csv", "--from-block", "18000000", "--to-block", "18000100");
+            });
+            config.AddCommand<SynthCommand>("synth")
+                .WithDescription("Generate a synthetic chain (JSON-RPC dumps and/or ethereum-etl CSV, labels, ground truth) for tests and benchmarks.")
+                .WithExample("synth", "--transfers", "1000000", "--seed", "7", "--out", "synth/")
+                .WithExample("synth", "--format", "etl", "--gzip", "--chain", "tron", "--out", "synth-tron/");
+            config.AddCommand<DemoCommand>("demo")
+                .WithDescription("Generate a small chain, index it, import its labels and show what an analyst looks at first.")
+                .WithExample("demo");
+#endif
+        });
+        return app;
+    }
+}

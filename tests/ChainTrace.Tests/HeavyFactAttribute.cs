@@ -1,12 +1,15 @@
+using Xunit;
+
 namespace ChainTrace.Tests;
 
-/// <summary>A fact that runs only when the environment variable CHAINTRACE_HEAVY is 1 (slow or large tests).</summary>
+/// <summary>A fact that runs only when CHAINTRACE_HEAVY=1 (long-running tests kept out of the default run).</summary>
+[AttributeUsage(AttributeTargets.Method)]
 public sealed class HeavyFactAttribute : FactAttribute
 {
     /// <summary>Skips unless CHAINTRACE_HEAVY=1.</summary>
     public HeavyFactAttribute()
     {
         if (Environment.GetEnvironmentVariable("CHAINTRACE_HEAVY") != "1")
-            Skip = "Heavy test: set CHAINTRACE_HEAVY=1 to run it.";
+            Skip = "heavy test: set CHAINTRACE_HEAVY=1 to run";
     }
 }

@@ -1,0 +1,96 @@
+using System.Globalization;
+using Spectre.Console;
+
+namespace ChainTrace.Cli.Infrastructure;
+
+/// <summary>What a progress display shows for one report: a fraction done (null when unknown) and a detail line.</summary>
+internal readonly record struct ProgressView(double? Fraction, string Detail);
+
+/// <summary>
+/// Runs a long operation with a live Spectre progress bar on an interactive terminal, or plain progress lines
+/// (one every couple of seconds) when output is redirected.
+/// </summary>
+internal static class ProgressRunner
+{
+    public static async Task<TResult> RunAsync<TProgress, TResult>(IAnsiConsole console, string label,
+        Func<IProgress<TProgress>, Task<TResult>> work, Func<TProgress, ProgressView> view, TimeSpan? plainInterval = null)
+    {
+        var latest = new Latest<TProgress>();
+        if (console.Profile.Capabilities.Interactive)
+        {
+            return await console.Progress()
+                .AutoClear(false)
+                .HideCompleted(false)
+                .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(),
+                    new RemainingTimeColumn(), new SpinnerColumn())
+                .StartAsync(async ctx =>
+                {
+                    var task = ctx.AddTask(Markup.Escape(label), maxValue: 1000);
+                    var run = Task.Run(() => work(latest));
+                    while (!run.IsCompleted)
+                    {
+                        await Task.WhenAny(run, Task.Delay(150)).ConfigureAwait(false);
+                        if (latest.TryTake(out var p))
+                        {
+                            var v = view(p);
+                            if (v.Fraction is { } f) task.Value = Math.Clamp(f, 0, 1) * 1000;
+                            else task.IsIndeterminate = true;
+                            task.Description = Markup.Escape($"{label} {v.Detail}");
+                        }
+                    }
+                    var result = await run.ConfigureAwait(false);
+                    if (latest.TryTake(out var last)) task.Description = Markup.Escape($"{label} {view(last).Detail}");
+                    task.IsIndeterminate = false;
+                    task.Value = task.MaxValue;
+                    return result;
+                }).ConfigureAwait(false);
+        }
+
+        var interval = plainInterval ?? PlainInterval();
+        var writer = console.Profile.Out.Writer;
+        var started = DateTime.UtcNow;
+        var runPlain = Task.Run(() => work(latest));
+        while (!runPlain.IsCompleted)
+        {
+            await Task.WhenAny(runPlain, Task.Delay(interval)).ConfigureAwait(false);
+            if (!runPlain.IsCompleted && latest.TryTake(out var p))
+            {
+                var v = view(p);
+                var pct = v.Fraction is { } f ? (Math.Clamp(f, 0, 1) * 100).ToString("0.0", CultureInfo.InvariantCulture) + "% " : "";
+                writer.WriteLine($"{label}: {pct}{v.Detail} [{Format.Duration(DateTime.UtcNow - started)}]");
+                writer.Flush();
+            }
+        }
+        return await runPlain.ConfigureAwait(false);
+    }
+
+    /// <summary>Every 2 s, or CHAINTRACE_PROGRESS_MS milliseconds (tests use it to see progress early).</summary>
+    private static TimeSpan PlainInterval() =>
+        int.TryParse(Environment.GetEnvironmentVariable("CHAINTRACE_PROGRESS_MS"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var ms) && ms > 0
+            ? TimeSpan.FromMilliseconds(ms)
+            : TimeSpan.FromSeconds(2);
+
+    /// <summary>Keeps only the most recent report; the display polls it.</summary>
+    private sealed class Latest<T> : IProgress<T>
+    {
+        private readonly Lock _lock = new();
+        private T? _value;
+        private bool _fresh;
+
+        public void Report(T value)
+        {
+            lock (_lock) { _value = value; _fresh = true; }
+        }
+
+        public bool TryTake(out T value)
+        {
+            lock (_lock)
+            {
+                value = _value!;
+                bool fresh = _fresh;
+                _fresh = false;
+                return fresh;
+            }
+        }
+    }
+}
