@@ -46,7 +46,7 @@ public readonly struct Fraction : IEquatable<Fraction>
     private BigInteger Den => Denominator.IsZero ? BigInteger.One : Denominator;
 
     /// <summary>Zero.</summary>
-    public static Fraction Zero => new(0, 1);
+    public static Fraction Zero { get; } = new(0, 1);
 
     /// <summary>True when zero.</summary>
     public bool IsZero => Numerator.IsZero;
@@ -201,7 +201,7 @@ public static class ReferenceTracer
                     break;
                 default:
                     if (!lots.TryGetValue(t.To, out var list)) lots[t.To] = list = new LinkedList<Lot>();
-                    list.AddLast(new Lot { Amount = t.Amount, Taint = incoming });
+                    list.AddLast(new Lot { Amount = t.Amount, Taint = reached ? incoming : Fraction.Zero });
                     break;
             }
         }
@@ -240,7 +240,15 @@ public static class ReferenceTracer
             var node = oldestFirst ? list.First : list.Last;
             if (node is null) throw new InvalidOperationException($"{from} spends more than it received at {seq}.");
             var lot = node.Value;
-            if (lot.Amount <= left)
+            if (lot.Taint.IsZero)
+            {
+                // Clean lot: only the amounts change.
+                var take = BigInteger.Min(lot.Amount, left);
+                lot.Amount -= take;
+                left -= take;
+                if (lot.Amount.IsZero) list.Remove(node);
+            }
+            else if (lot.Amount <= left)
             {
                 carried += lot.Taint;
                 left -= lot.Amount;

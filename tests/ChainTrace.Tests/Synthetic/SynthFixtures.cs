@@ -1,3 +1,4 @@
+using Xunit;
 using ChainTrace.Synthetic;
 
 namespace ChainTrace.Tests.Synthetic;

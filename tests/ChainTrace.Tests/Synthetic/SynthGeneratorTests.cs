@@ -1,3 +1,4 @@
+using Xunit;
 using System.IO.Compression;
 using ChainTrace.Primitives;
 using ChainTrace.Synthetic;
@@ -156,8 +157,8 @@ public sealed class SynthGeneratorTests
     {
         using var small = new SynthTempDir();
         using var larger = new SynthTempDir();
-        var a = SynthOutput.Generate(new SynthOptions { Transfers = 10_000 }, small.Path).Truth;
-        var b = SynthOutput.Generate(new SynthOptions { Transfers = 100_000 }, larger.Path).Truth;
+        var a = GroundTruth.Load(SynthGenerator.Generate(new SynthOptions { Transfers = 10_000 }, small.Path).GroundTruthJson);
+        var b = GroundTruth.Load(SynthGenerator.Generate(new SynthOptions { Transfers = 100_000 }, larger.Path).GroundTruthJson);
         Assert.Equal(5, a.Entities.Count(e => e.Kind == "exchange"));
         Assert.Equal(4, a.Cases.Count);
         Assert.True(b.Entities.Count(e => e.Kind == "exchange") > 5);
