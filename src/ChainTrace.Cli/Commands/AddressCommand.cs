@@ -58,7 +58,7 @@ internal sealed class AddressCommand(IAnsiConsole console) : Command<AddressComm
     internal static TokenInfo ResolveToken(ChainTraceStore store, string? text, out uint tokenId)
     {
         var token = text is null ? store.Profile.DefaultToken : store.Profile.FindToken(text)
-            ?? store.Tokens.FirstOrDefault(t => string.Equals(t.Symbol, text, StringComparison.OrdinalIgnoreCase)
+            ?? store.Tokens.Select(t => t.Token).FirstOrDefault(t => string.Equals(t.Symbol, text, StringComparison.OrdinalIgnoreCase)
                 || (Primitives.Address.TryParse(text, out var a, out _) && t.Contract == a))
             ?? throw new UsageException($"unknown token '{text}'");
         if (!store.TryGetTokenId(token.Contract, out tokenId))
