@@ -381,4 +381,37 @@ public class TracerTests
         // And the tracer still works afterwards.
         Assert.Equal(V(5_000), tracer.Trace(new TraceOptions { Seeds = [Seed] }).Results[0].Summary.Traced);
     }
+
+    [Fact]
+    public void Trace_AllocationDoesNotGrowWithEdgesVisited()
+    {
+        // Same addresses, ten times the transfers: the engine must not allocate per visited edge.
+        static (Tracer Tracer, TraceOptions Options) Build(int rounds)
+        {
+            var b = new ChainBuilder();
+            b.Label(ExA, LabelCategories.Exchange, "A");
+            b.Transfer(Address.Zero, Seed, U(1_000_000_000));
+            for (int r = 0; r < rounds; r++)
+            {
+                b.NextBlock();
+                for (int i = 0; i < 20; i++) b.Transfer(Seed, ChainBuilder.Addr(1000 + i), U(3));
+                for (int i = 0; i < 20; i++) b.Transfer(ChainBuilder.Addr(1000 + i), ChainBuilder.Addr(2000 + (i + r) % 20), U(2));
+                for (int i = 0; i < 20; i++) b.Transfer(ChainBuilder.Addr(2000 + i), ExA, U(1));
+            }
+            return (new Tracer(b.Build()), new TraceOptions { Seeds = [Seed], Models = TraceModel.All });
+        }
+        static (long Bytes, long Edges) Measure((Tracer Tracer, TraceOptions Options) t)
+        {
+            t.Tracer.Trace(t.Options); // warm: buffers grow, code is jitted
+            t.Tracer.Trace(t.Options);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            var r = t.Tracer.Trace(t.Options);
+            return (GC.GetAllocatedBytesForCurrentThread() - before, r.Stats.EdgesVisited);
+        }
+        var small = Measure(Build(100));
+        var large = Measure(Build(1_000));
+        Assert.True(large.Edges > 9 * small.Edges, $"edges {small.Edges} → {large.Edges}");
+        double perEdge = (double)(large.Bytes - small.Bytes) / (large.Edges - small.Edges);
+        Assert.True(perEdge < 1.0, $"{perEdge:F2} bytes allocated per extra visited edge ({small.Bytes} B for {small.Edges} edges, {large.Bytes} B for {large.Edges})");
+    }
 }
