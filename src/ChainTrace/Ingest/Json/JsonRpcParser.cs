@@ -19,6 +19,7 @@ internal sealed partial class JsonRpcParser
 {
     private static readonly JsonReaderOptions ReaderOptions = new() { AllowMultipleValues = true, MaxDepth = 64 };
     private const long ProgressEvery = 1 << 20;
+    private const long RetryGrowth = 4096;
 
     private readonly string _source;
     private readonly IChainEventSink _sink;
@@ -39,6 +40,7 @@ internal sealed partial class JsonRpcParser
     private long _topValueStart;      // offset where the current top-level value began
     private bool _resync;             // skipping to the next line after malformed JSON (SkipBad)
     private long _progress;
+    private long _retryLength;        // parse again once the unconsumed buffer is this long
 
     // The block of the record being decoded, for OnSkipped(BadRecord, block).
     private ulong _currentBlock;
@@ -62,10 +64,19 @@ internal sealed partial class JsonRpcParser
         {
             ReadResult read = await pipe.ReadAsync(cancellationToken).ConfigureAwait(false);
             ReadOnlySequence<byte> buffer = read.Buffer;
+            if (!read.IsCompleted && !read.IsCanceled && buffer.Length < _retryLength && buffer.Length <= _options.MaxRecordBytes)
+            {
+                // An incomplete record is parsed again only once the buffer has grown enough (doubling), so a
+                // big record arriving in small reads costs linear, not quadratic, time.
+                pipe.AdvanceTo(buffer.Start, buffer.End);
+                continue;
+            }
             long consumed = 0;
             try
             {
                 consumed = Process(buffer);
+                long unconsumed = buffer.Length - consumed;
+                _retryLength = unconsumed == 0 ? 0 : unconsumed + Math.Max(unconsumed, RetryGrowth);
                 if (read.IsCompleted)
                 {
                     Finish(buffer, consumed);
@@ -126,7 +137,7 @@ internal sealed partial class JsonRpcParser
             catch (JsonException ex)
             {
                 long at = _bufferOffset + _readerBase + reader.BytesConsumed;
-                var error = Malformed(ex, at);
+                var error = Malformed(ex, at, LastPropertyBefore(buffer, _readerBase + checkpoint, checkpointState));
                 if (!_options.SkipBad || !CanResync(buffer, at)) throw error;
                 ReportBad(error);
                 long nl = IndexOfNewline(buffer, at - _bufferOffset);
@@ -263,12 +274,30 @@ internal sealed partial class JsonRpcParser
     private ChainDataException Error(long offset, string? field, string problem) =>
         new(_source, LineAt(offset), offset, field, problem);
 
-    private ChainDataException Malformed(JsonException ex, long offset)
+    private ChainDataException Malformed(JsonException ex, long offset, string? field)
     {
         string message = ex.Message;
         int cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
         if (cut > 0) message = message[..cut];
-        return new ChainDataException(_source, LineAt(offset), offset, null, "malformed JSON: " + message.TrimEnd(), ex);
+        return new ChainDataException(_source, LineAt(offset), offset, field, "malformed JSON: " + message.TrimEnd(), ex);
+    }
+
+    /// <summary>Cold path: replays the failed step to name the property nearest before the malformed JSON.</summary>
+    private string? LastPropertyBefore(in ReadOnlySequence<byte> buffer, long start, JsonReaderState state)
+    {
+        var slice = buffer.Slice(start);
+        var replay = new Utf8JsonReader(slice, false, state);
+        string? name = null;
+        try
+        {
+            while (replay.Read())
+                if (replay.TokenType == JsonTokenType.PropertyName) name = replay.GetString();
+        }
+        catch (JsonException)
+        {
+            return name;
+        }
+        return null;
     }
 
     /// <summary>Throws a bad-value error at the current token.</summary>
