@@ -1,6 +1,4 @@
-#if FULL_CLI
 using ChainTrace.Cli.Commands;
-#endif
 using ChainTrace.Cli.Infrastructure;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -39,7 +37,6 @@ internal static class Program
             config.SetExceptionHandler((e, _) => ErrorReporter.Report(e, error ?? Console.Error));
             config.CancellationExitCode(ErrorReporter.CancelledExitCode);
 
-#if FULL_CLI
             config.AddCommand<IndexCommand>("index")
                 .WithDescription("Index token transfers from JSON-RPC dumps (JSONL, .gz) or ethereum-etl CSV exports into the store.")
                 .WithExample("index", "--chain", "ethereum", "dumps/")
@@ -75,7 +72,6 @@ internal static class Program
             config.AddCommand<DemoCommand>("demo")
                 .WithDescription("Generate a small chain, index it, import its labels and show what an analyst looks at first.")
                 .WithExample("demo");
-#endif
         });
         return app;
     }
