@@ -93,12 +93,13 @@ internal sealed class DemoCommand(IAnsiConsole console) : AsyncCommand<DemoComma
             {
                 console.MarkupLineInterpolated($"[bold]The planted scam collector[/] ({scam[0].Name}): where victims' money arrived");
                 AddressCommand.Render(console, profile, token, s);
-                console.MarkupLine("Next: [blue]chaintrace address <ADDR> --db <DIR>[/] on any address above; trace its outflows once tracing lands.");
+                console.MarkupLine("Next: [blue]chaintrace address <ADDR> --db <DIR>[/] on any address above.");
             }
             else
             {
                 console.MarkupLine("[yellow]No address labelled 'scam' in this chain.[/]");
             }
+            TraceCommand.RunDemo(console, store, synth.GroundTruthJson, cancellationToken);
             if (settings.Db is not null) console.MarkupLineInterpolated($"The store stays in {settings.Db}.");
             return 0;
         }
