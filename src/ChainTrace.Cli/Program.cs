@@ -35,7 +35,7 @@ internal static class Program
         {
             config.SetApplicationName("chaintrace");
             config.SetApplicationVersion(ErrorReporter.Version);
-            if (console is not null) config.ConfigureConsole(console);
+            config.ConfigureConsole(console ?? ConsoleFactory.Create());
             config.SetExceptionHandler((e, _) => ErrorReporter.Report(e, error ?? Console.Error));
             config.CancellationExitCode(ErrorReporter.CancelledExitCode);
 

@@ -137,7 +137,7 @@ internal sealed partial class JsonRpcParser
             catch (JsonException ex)
             {
                 long at = _bufferOffset + _readerBase + reader.BytesConsumed;
-                var error = Malformed(ex, at);
+                var error = Malformed(ex, at, LastPropertyBefore(buffer, _readerBase + checkpoint, checkpointState));
                 if (!_options.SkipBad || !CanResync(buffer, at)) throw error;
                 ReportBad(error);
                 long nl = IndexOfNewline(buffer, at - _bufferOffset);
@@ -274,12 +274,30 @@ internal sealed partial class JsonRpcParser
     private ChainDataException Error(long offset, string? field, string problem) =>
         new(_source, LineAt(offset), offset, field, problem);
 
-    private ChainDataException Malformed(JsonException ex, long offset)
+    private ChainDataException Malformed(JsonException ex, long offset, string? field)
     {
         string message = ex.Message;
         int cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
         if (cut > 0) message = message[..cut];
-        return new ChainDataException(_source, LineAt(offset), offset, null, "malformed JSON: " + message.TrimEnd(), ex);
+        return new ChainDataException(_source, LineAt(offset), offset, field, "malformed JSON: " + message.TrimEnd(), ex);
+    }
+
+    /// <summary>Cold path: replays the failed step to name the property nearest before the malformed JSON.</summary>
+    private string? LastPropertyBefore(in ReadOnlySequence<byte> buffer, long start, JsonReaderState state)
+    {
+        var slice = buffer.Slice(start);
+        var replay = new Utf8JsonReader(slice, false, state);
+        string? name = null;
+        try
+        {
+            while (replay.Read())
+                if (replay.TokenType == JsonTokenType.PropertyName) name = replay.GetString();
+        }
+        catch (JsonException)
+        {
+            return name;
+        }
+        return null;
     }
 
     /// <summary>Throws a bad-value error at the current token.</summary>
