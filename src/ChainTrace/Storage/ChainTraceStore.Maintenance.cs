@@ -131,7 +131,8 @@ public sealed partial class ChainTraceStore
             Write(batch);
         }
         RollbackCore(meta.Cursor);
-        var repaired = _meta.Clone();
+        // The rollback removed what the load ingested, which the committed counters never included.
+        var repaired = meta.Clone();
         repaired.BulkInProgress = false;
         using (var batch = new WriteBatch())
         {

@@ -188,6 +188,8 @@ internal sealed partial class SynthSimulation
         {
             int id = _sim.NewEntityAddress(entity < 0 ? Plan.ScamEntity : entity, role);
             Plan.Addresses.Add((id, roleName, hop));
+            if (role == AddressRole.CaseCollector) _sim.Label(id, LabelCategories.Scam, $"Scam collector ({Plan.Id})");
+            if (role == AddressRole.CaseFinal) _sim.Label(id, LabelCategories.Sanctioned, $"Blacklisted ({Plan.Id})");
             return id;
         }
 
