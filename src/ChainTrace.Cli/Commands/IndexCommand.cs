@@ -71,6 +71,7 @@ internal sealed class IndexCommand(IAnsiConsole console) : AsyncCommand<IndexCom
             .ConfigureAwait(false);
 
         console.Write(SummaryTable(summary, profile));
+        ClusterCommand.UpdateAfterIndex(console, store, cancellationToken); // a clustered store stays clustered
         if (summary.BadRecords > 0)
         {
             foreach (var m in summary.BadRecordMessages.Take(10))
