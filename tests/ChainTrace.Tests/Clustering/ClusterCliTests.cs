@@ -202,6 +202,52 @@ public sealed class ClusterCliTests(ClusteredSynthFixture chain) : IClassFixture
         Assert.Contains("clusters updated", r.Out, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Trace_OnAClusteredStore_StopsAtDepositAddresses_AndReportsThemPerExchange()
+    {
+        var plan = chain.Truth.Cases.First(c => c.Addresses.Any(a => a.Role == "deposit" && a.Hop >= 0));
+        var r = await CliRunner.RunAsync("trace", "--db", chain.Db, "--from", plan.Seeds[0], "--hops", plan.MaxHops.ToString(CultureInfo.InvariantCulture),
+            "--since", plan.FromBlock.ToString(CultureInfo.InvariantCulture), "--model", "all", "--format", "json", "--by-cluster");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        var json = JsonNode.Parse(r.Out)!;
+        var truthDeposits = chain.Truth.DepositAddresses.Select(d => Address.Parse(d.Address)).ToHashSet();
+        var reported = json["deposits"]!.AsArray().SelectMany(e => e!["deposits"]!.AsArray()).ToList();
+        Assert.NotEmpty(reported);
+        foreach (var d in reported)
+        {
+            Assert.Contains(Address.Parse((string)d!["deposit"]!), truthDeposits);
+            Assert.Matches("^deposit address 0x[0-9a-fA-F]{40} of exchange .+ received [0-9.–]+ USDT$", (string)d["text"]!);
+        }
+        var byCluster = json["by_cluster"]!.AsObject();
+        Assert.Equal(4, byCluster.Count);
+        Assert.Contains(byCluster["haircut"]!["nodes"]!.AsArray(), n => (bool)n!["seed"]!);
+
+        var table = await CliRunner.RunAsync("trace", "--db", chain.Db, "--from", plan.Seeds[0], "--hops", plan.MaxHops.ToString(CultureInfo.InvariantCulture),
+            "--since", plan.FromBlock.ToString(CultureInfo.InvariantCulture));
+        Assert.True(table.ExitCode == 0, table.ToString());
+        Assert.Contains("Exchange deposit addresses reached", table.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Trace_FromAClusterSeed_SeedsEveryMember()
+    {
+        var dep = chain.SharedDeposit;
+        using var store = chain.OpenStore();
+        var c = new Clusterer(store).GetCluster(Address.Parse(dep.Senders[0]))!;
+        var r = await CliRunner.RunAsync("trace", "--db", chain.Db, "--from", $"cluster:{c.ClusterId}", "--format", "json", "--hops", "1");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        var seeds = JsonNode.Parse(r.Out)!["seeds"]!.AsArray().Select(x => Address.Parse((string)x!)).ToHashSet();
+        Assert.Equal((int)c.Size, seeds.Count);
+        Assert.Contains(Address.Parse(dep.Senders[1]), seeds);
+
+        var expanded = await CliRunner.RunAsync("trace", "--db", chain.Db, "--from", dep.Senders[0], "--expand-cluster", "--format", "json", "--hops", "1");
+        Assert.True(expanded.ExitCode == 0, expanded.ToString());
+        Assert.Equal(seeds, JsonNode.Parse(expanded.Out)!["seeds"]!.AsArray().Select(x => Address.Parse((string)x!)).ToHashSet());
+
+        var bad = await CliRunner.RunAsync("trace", "--db", chain.Db, "--from", "cluster:999999999");
+        Assert.Equal(2, bad.ExitCode);
+    }
+
     private static void CopyDirectory(string from, string to)
     {
         Directory.CreateDirectory(to);
