@@ -161,7 +161,8 @@ internal sealed partial class ClusterRun
         using var n = (_gasOn ? _reader.ScanNativeTransfers(from, to) : []).GetEnumerator();
         using var a = (_approvalOn ? _reader.ScanApprovals(from, to) : []).GetEnumerator();
         bool ht = t.MoveNext(), hn = n.MoveNext(), ha = a.MoveNext();
-        long total = (long)(to.Block - from.Block + 1);
+        ulong first = Math.Min(ht ? t.Current.Seq.Block : ulong.MaxValue, Math.Min(hn ? n.Current.Seq.Block : ulong.MaxValue, ha ? a.Current.Seq.Block : ulong.MaxValue));
+        long total = first > to.Block ? 0 : (long)(to.Block - first + 1);
         while (ht || hn || ha)
         {
             ulong st = ht ? t.Current.Seq.Value : ulong.MaxValue;
@@ -187,7 +188,7 @@ internal sealed partial class ClusterRun
             {
                 _ct.ThrowIfCancellationRequested();
                 ulong block = Math.Min(st, Math.Min(sn, sa)) >> 32;
-                Report("scan", (long)(block - from.Block), total);
+                Report("scan", (long)(block - first), total);
             }
         }
         Report("scan", total, total);
