@@ -124,7 +124,7 @@ public sealed class SynthGroundTruthTests(Synth10kFixture small, Synth100kFixtur
     public void Cases_Tron_MatchReferenceTracer_ForEveryModel()
     {
         using var dir = new SynthTempDir();
-        AssertCasesMatchReferenceTracer(SynthOutput.Generate(new SynthOptions { Profile = ChainProfile.Tron, Seed = 21 }, dir.Path));
+        AssertCasesMatchReferenceTracer(SynthOutput.Generate(new SynthOptions { Profile = ChainProfile.Tron, Seed = 21 }, dir.Path, blocks: false));
     }
 
     [Fact]
