@@ -38,6 +38,12 @@ internal sealed class RocksConfig
         ColumnFamilies.Blocks, ColumnFamilies.Labels, ColumnFamilies.Meta, ColumnFamilies.Clusters,
     };
 
+    /// <summary>Families whose values are mostly hashes: compression costs CPU and saves nothing.</summary>
+    private static readonly HashSet<string> Incompressible = new(StringComparer.Ordinal)
+    {
+        ColumnFamilies.Txs, ColumnFamilies.Blocks,
+    };
+
     /// <summary>Families that take most of the volume.</summary>
     private static readonly HashSet<string> Large = new(StringComparer.Ordinal)
     {
@@ -69,7 +75,8 @@ internal sealed class RocksConfig
                 .SetCacheIndexAndFilterBlocks(true)
                 .SetPinL0FilterAndIndexBlocksInCache(true)
                 .SetFormatVersion(5);
-            if (point) table.SetFilterPolicy(BloomFilterPolicy.Create(10, false));
+            // address_ids is dense (every id below the next one exists): a filter would never say no.
+            if (point && name != ColumnFamilies.AddressIds) table.SetFilterPolicy(BloomFilterPolicy.Create(10, false));
             var options = new ColumnFamilyOptions()
                 .SetBlockBasedTableFactory(table)
                 .SetCompression(Compression.Lz4)
@@ -77,7 +84,15 @@ internal sealed class RocksConfig
                 .SetMaxWriteBufferNumber(large ? 3 : 2)
                 .SetLevelCompactionDynamicLevelBytes(true)
                 .SetTargetFileSizeBase(64UL << 20);
-            Native.Instance.rocksdb_options_set_bottommost_compression(options.Handle, (int)Compression.Zstd);
+            if (Incompressible.Contains(name))
+            {
+                options.SetCompression(Compression.No);
+                Native.Instance.rocksdb_options_set_bottommost_compression(options.Handle, (int)Compression.No);
+            }
+            else
+            {
+                Native.Instance.rocksdb_options_set_bottommost_compression(options.Handle, (int)Compression.Zstd);
+            }
             config._families[name] = options;
             config._tables.Add(table);
             families.Add(name, options);

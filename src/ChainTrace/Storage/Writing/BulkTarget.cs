@@ -34,6 +34,7 @@ internal sealed class BulkTarget : IWriteTarget
     private readonly Dictionary<uint, Hash32> _recent = [];
     private readonly Queue<uint> _recentOrder = new();
     private uint _maxToken;
+    private ulong _recordsEnd;
     private bool _committed;
 
     /// <summary>Creates a bulk target over the writer's working meta.</summary>
@@ -150,6 +151,7 @@ internal sealed class BulkTarget : IWriteTarget
         if (length >= BlockValue.HashLength) hash.WriteTo(value[8..]);
         if (length >= BlockValue.FullLength) parentHash.WriteTo(value[40..]);
         _blocks.Add(key, value[..length], (byte)length);
+        if (block >= _recordsEnd) _recordsEnd = block + 1UL;
         if (length >= BlockValue.HashLength && !hash.IsZero) Remember(block, hash);
     }
 
@@ -179,6 +181,7 @@ internal sealed class BulkTarget : IWriteTarget
             n += ValueCodec.WriteVarint(value[n..], to);
         }
         _txs.Add(key, value[..n], full ? (byte)2 : (byte)1);
+        if (block >= _recordsEnd) _recordsEnd = block + 1UL;
     }
 
     /// <inheritdoc/>
@@ -204,25 +207,29 @@ internal sealed class BulkTarget : IWriteTarget
         {
             var files = new Dictionary<string, List<string>>(StringComparer.Ordinal);
             long blocks = 0, txs = 0;
+            static long Cpu() { var f = File.ReadAllText("/proc/thread-self/stat").Split(' '); return (long.Parse(f[13]) + long.Parse(f[14])) * 10; }
+            Action T(string name, Action a) => () => { var w = System.Diagnostics.Stopwatch.StartNew(); long c = Cpu(); a(); Console.Error.WriteLine($"TRACE {name}: {w.ElapsedMilliseconds} ms wall {Cpu() - c} ms cpu"); };
             var jobs = new List<Action>
             {
-                () => Set(files, ColumnFamilies.Transfers, WriteTransfers(dir)),
-                () => Set(files, ColumnFamilies.Out, WriteEdges(dir, outgoing: true)),
-                () => Set(files, ColumnFamilies.In, WriteEdges(dir, outgoing: false)),
-                () =>
+                T("transfers", () => Set(files, ColumnFamilies.Transfers, WriteTransfers(dir))),
+                T("out", () => Set(files, ColumnFamilies.Out, WriteEdges(dir, outgoing: true))),
+                T("in", () => Set(files, ColumnFamilies.In, WriteEdges(dir, outgoing: false))),
+                T("addr", () =>
                 {
                     Set(files, ColumnFamilies.AddressIds, WriteAddressIds(dir));
                     Set(files, ColumnFamilies.Addresses, WriteAddresses(dir));
-                },
-                () =>
+                }),
+                T("runs", () =>
                 {
                     foreach (var run in (ReadOnlySpan<KvRun>)[_tokens, _supply, _approvals, _blacklist, _native, _nativeIn])
                         Set(files, run.Family, WriteRun(dir, run, out _));
                     Set(files, ColumnFamilies.Blocks, WriteRun(dir, _blocks, out blocks));
                     Set(files, ColumnFamilies.Txs, WriteRun(dir, _txs, out txs));
-                },
+                }),
             };
+            var trace = System.Diagnostics.Stopwatch.StartNew();
             Parallel.Invoke(new ParallelOptions { MaxDegreeOfParallelism = Math.Max(2, Environment.ProcessorCount) }, [.. jobs]);
+            Console.Error.WriteLine($"TRACE sst {trace.ElapsedMilliseconds} ms");
             Release();
 
             var marker = _store.Meta.Clone();
@@ -238,6 +245,8 @@ internal sealed class BulkTarget : IWriteTarget
                 if (!files.TryGetValue(name, out var list) || list.Count == 0) continue;
                 _store.Database.IngestExternalFiles([.. list], ingest, _store.GetColumnFamily(name));
             }
+            Console.Error.WriteLine($"TRACE ingest {trace.ElapsedMilliseconds} ms");
+            meta.RecordsEnd = Math.Max(meta.RecordsEnd, _recordsEnd);
             meta.BlockCount += blocks;
             meta.TxCount += txs;
             meta.BulkInProgress = false;
