@@ -38,11 +38,6 @@ internal sealed class RocksConfig
         ColumnFamilies.Blocks, ColumnFamilies.Labels, ColumnFamilies.Meta, ColumnFamilies.Clusters,
     };
 
-    /// <summary>Families whose values are mostly hashes: compression costs CPU and saves nothing.</summary>
-    private static readonly HashSet<string> Incompressible = new(StringComparer.Ordinal)
-    {
-        ColumnFamilies.Txs, ColumnFamilies.Blocks,
-    };
 
     /// <summary>Families that take most of the volume.</summary>
     private static readonly HashSet<string> Large = new(StringComparer.Ordinal)
@@ -84,15 +79,7 @@ internal sealed class RocksConfig
                 .SetMaxWriteBufferNumber(large ? 3 : 2)
                 .SetLevelCompactionDynamicLevelBytes(true)
                 .SetTargetFileSizeBase(64UL << 20);
-            if (Incompressible.Contains(name))
-            {
-                options.SetCompression(Compression.No);
-                Native.Instance.rocksdb_options_set_bottommost_compression(options.Handle, (int)Compression.No);
-            }
-            else
-            {
-                Native.Instance.rocksdb_options_set_bottommost_compression(options.Handle, (int)Compression.Zstd);
-            }
+            Native.Instance.rocksdb_options_set_bottommost_compression(options.Handle, (int)Compression.Zstd);
             config._families[name] = options;
             config._tables.Add(table);
             families.Add(name, options);
