@@ -14,7 +14,7 @@ internal sealed class IndexCommand(IAnsiConsole console) : AsyncCommand<IndexCom
     internal sealed class Settings : ChainSettings
     {
         [CommandArgument(0, "<PATHS>")]
-        [Description("Files or directories: JSON-RPC dumps (.json/.jsonl, optionally .gz) or ethereum-etl exports (token_transfers.csv, blocks.csv, transactions.csv).")]
+        [Description("Files or directories (searched recursively for .json, .jsonl, .ndjson, .csv, optionally .gz): JSON-RPC dumps (eth_getLogs, blocks, receipts), ethereum-etl exports, TRON transaction info. The format is detected from each file's first bytes.")]
         public string[] Paths { get; set; } = [];
 
         [CommandOption("--token <TOKEN>")]
@@ -30,7 +30,7 @@ internal sealed class IndexCommand(IAnsiConsole console) : AsyncCommand<IndexCom
         public bool SkipBad { get; set; }
 
         [CommandOption("--mode <MODE>")]
-        [Description("Write path: auto (bulk for an empty store, else incremental), incremental (atomic block batches), or bulk (fast initial load).")]
+        [Description("Write path: incremental (atomic batches of whole blocks), bulk (fast initial load into an empty store; incremental otherwise), or auto (bulk when the store is empty and the input exceeds 50 MB).")]
         [DefaultValue("auto")]
         public string Mode { get; set; } = "auto";
 
