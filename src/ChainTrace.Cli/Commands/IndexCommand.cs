@@ -94,10 +94,11 @@ internal sealed class IndexCommand(IAnsiConsole console) : AsyncCommand<IndexCom
         table.AddRow("transfers stored", Format.Count(s.TransfersStored));
         table.AddRow("already indexed", Format.Count(s.AlreadyIndexed));
         foreach (var (reason, n) in s.Skipped.OrderBy(kv => kv.Key))
-            if (n > 0) table.AddRow($"skipped: {Markup.Escape(SkipName(reason))}", Format.Count(n));
+            if (n > 0 && reason != Ingest.SkipReason.BadRecord) table.AddRow($"skipped: {Markup.Escape(SkipName(reason))}", Format.Count(n));
         table.AddRow("bad records", Format.Count(s.BadRecords));
         table.AddRow("blocks", Format.Count(s.Blocks));
         table.AddRow("transactions", Format.Count(s.Transactions));
+        if (s.Reorgs > 0) table.AddRow("reorgs rolled back", Format.Count(s.Reorgs));
         table.AddRow("indexed head", s.IndexedHead is { } h ? Format.Count(h) : "-");
         table.AddRow("elapsed", Format.Duration(s.Elapsed));
         table.AddRow("rate", $"{Format.Rate(s.TransfersPerSecond)} transfers/s");
