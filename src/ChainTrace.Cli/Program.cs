@@ -69,6 +69,13 @@ internal static class Program
                 .WithDescription("Generate a synthetic chain (JSON-RPC dumps and/or ethereum-etl CSV, labels, ground truth) for tests and benchmarks.")
                 .WithExample("synth", "--transfers", "1000000", "--seed", "7", "--out", "synth/")
                 .WithExample("synth", "--format", "etl", "--gzip", "--chain", "tron", "--out", "synth-tron/");
+            config.AddCommand<TraceCommand>("trace")
+                .WithDescription("Trace where the seeds' money went (or, --direction backward, where it came from), per taint model.")
+                .WithExample("trace", "--from", "0x28C6c06298d514Db089934071355E5743bf21d60", "--hops", "5", "--model", "all")
+                .WithExample("trace", "--from", "seeds.txt", "--since", "2024-05-01", "--format", "json", "--out", "trace.json");
+            config.AddCommand<TotalsCommand>("totals")
+                .WithDescription("Laundering totals of a group of scam addresses: victims, off-ramps per model, frozen and freezable amounts.")
+                .WithExample("totals", "--seeds", "scam-addresses.txt");
             config.AddCommand<DemoCommand>("demo")
                 .WithDescription("Generate a small chain, index it, import its labels and show what an analyst looks at first.")
                 .WithExample("demo");

@@ -101,6 +101,7 @@ internal sealed class DemoCommand(IAnsiConsole console) : AsyncCommand<DemoComma
             {
                 console.MarkupLine("[yellow]The generated chain has no planted case.[/]");
             }
+            TraceCommand.RunDemo(console, store, synth.GroundTruthJson, cancellationToken);
             if (settings.Db is not null) console.MarkupLineInterpolated($"The store stays in {settings.Db}.");
             return 0;
         }

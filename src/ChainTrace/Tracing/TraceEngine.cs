@@ -55,6 +55,7 @@ internal sealed partial class TraceEngine
     private bool _runPoison, _runHaircut, _runFifo, _runLifo;
     private readonly HashSet<string> _stops = new(StringComparer.OrdinalIgnoreCase);
     private long _maxDegree;
+    private Func<Address, AddressLabel?>? _extraLabel;
     private CancellationToken _ct;
 
     // Nodes: parallel arrays indexed by node number.
@@ -107,6 +108,7 @@ internal sealed partial class TraceEngine
         _runLifo = (options.Models & TraceModel.Lifo) != 0;
         foreach (var c in options.StopCategories) _stops.Add(c);
         _maxDegree = options.MaxDegree ?? long.MaxValue;
+        _extraLabel = options.ExtraLabel;
 
         try
         {
@@ -147,6 +149,7 @@ internal sealed partial class TraceEngine
         _visited = 0;
         _cursorsOpened = 0;
         _reader = null!;
+        _extraLabel = null;
     }
 
     private void CloseAll()
@@ -438,6 +441,7 @@ internal sealed partial class TraceEngine
         var labels = _reader.GetLabels(id);
         foreach (var label in labels)
             if (_stops.Contains(label.Category)) return NewNode(id, TraceRole.Terminal, label);
+        if (_extraLabel?.Invoke(address) is { } extra && _stops.Contains(extra.Category)) return NewNode(id, TraceRole.Terminal, extra);
         if (labels.Count == 0 && _maxDegree != long.MaxValue && Degree(id) > _maxDegree) return NewNode(id, TraceRole.Hub, null);
         return NewNode(id, TraceRole.Intermediate, labels.Count > 0 ? labels[0] : null);
     }

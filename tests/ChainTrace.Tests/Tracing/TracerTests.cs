@@ -414,4 +414,30 @@ public class TracerTests
         double perEdge = (double)(large.Bytes - small.Bytes) / (large.Edges - small.Edges);
         Assert.True(perEdge < 1.0, $"{perEdge:F2} bytes allocated per extra visited edge ({small.Bytes} B for {small.Edges} edges, {large.Bytes} B for {large.Edges})");
     }
+
+    [Fact]
+    public void Trace_ExtraLabel_MakesAClusteredDepositAddressATerminal()
+    {
+        var b = new ChainBuilder();
+        var deposit = ChainBuilder.Addr(40);
+        var hot = ChainBuilder.Addr(41);
+        b.Label(hot, LabelCategories.Exchange, "Exchange H");
+        b.Transfer(Address.Zero, Seed, U(100));
+        b.NextBlock();
+        b.Transfer(Seed, deposit, U(100));
+        b.NextBlock();
+        b.Transfer(deposit, hot, U(100)); // the sweep
+        var plain = b.Trace(new TraceOptions { Seeds = [Seed] }).Results[0];
+        Assert.Equal(hot, Assert.Single(plain.Terminals).Address);
+        var clustered = b.Trace(new TraceOptions
+        {
+            Seeds = [Seed],
+            ExtraLabel = a => a == deposit ? new AddressLabel(LabelCategories.DepositAddress, "Exchange H", "clustering") : null,
+        }).Results[0];
+        var t = Assert.Single(clustered.Terminals);
+        Assert.Equal((deposit, "Exchange H", "deposit", 1), (t.Address, t.Entity, t.Category, t.Hops));
+        // Not a stop category: the hook's label does not stop the trace.
+        var ignored = b.Trace(new TraceOptions { Seeds = [Seed], StopCategories = [LabelCategories.Exchange], ExtraLabel = _ => new AddressLabel("deposit", "x", "y") }).Results[0];
+        Assert.Equal(hot, Assert.Single(ignored.Terminals).Address);
+    }
 }
