@@ -41,6 +41,8 @@ public sealed class CliBasicsTests
     [InlineData("labels", "import")]
     [InlineData("export", "transfers")]
     [InlineData("synth")]
+    [InlineData("trace")]
+    [InlineData("totals")]
     [InlineData("demo")]
     public async Task Help_OfEveryCommand_RendersWithDescriptions(params string[] command)
     {
@@ -60,7 +62,7 @@ public sealed class CliBasicsTests
     {
         var r = await CliRunner.RunAsync("--help");
         Assert.Equal(0, r.ExitCode);
-        foreach (var c in new[] { "index", "stats", "address", "labels", "export", "synth", "demo" })
+        foreach (var c in new[] { "index", "stats", "address", "labels", "export", "synth", "trace", "totals", "demo" })
             Assert.Matches($@"(?m)^\s+{c}\b", r.Out);
     }
 
