@@ -25,6 +25,8 @@ internal struct AddressState
     public ulong Other;
     /// <summary>Received and left unswept past the delay bound.</summary>
     public ulong Expired;
+    /// <summary>Running balance of the watched token (clamped at 0 when history before the indexed range is missing).</summary>
+    public ulong Balance;
     /// <summary>Block of the oldest unswept inflow.</summary>
     public uint PendingSince;
     /// <summary>The one address this address sweeps to (0: none yet; <see cref="MultipleTargets"/>).</summary>

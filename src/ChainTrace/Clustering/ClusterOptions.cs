@@ -11,7 +11,7 @@ public sealed record DepositReuseOptions
     /// </summary>
     public double MinForwardShare { get; init; } = 0.95;
 
-    /// <summary>A sweep must match the amount received since the previous sweep within this relative tolerance (default 0.01).</summary>
+    /// <summary>A sweep must move what D holds (what it received, plus dust left by earlier sweeps) within this relative tolerance (default 0.01).</summary>
     public double AmountTolerance { get; init; } = 0.01;
 
     /// <summary>A sweep must leave D at most this many blocks after the oldest unswept inflow (default 7200: one day on Ethereum, six hours on TRON).</summary>
@@ -33,10 +33,11 @@ public sealed record DepositReuseOptions
     public IReadOnlyList<string> HotWalletCategories { get; init; } = [LabelCategories.Exchange];
 
     /// <summary>
-    /// Also link the deposit address itself to its customers (default true). The address belongs to the exchange
-    /// by key, but to the customer by use: investigators treat it as the customer's account at the exchange.
+    /// Also put the deposit address itself in its customer's cluster (default false: the address is the
+    /// exchange's, by key; the customers who pay into it are merged with each other). True treats it as the
+    /// customer's account, the way some investigators read it.
     /// </summary>
-    public bool LinkDepositAddressToCustomer { get; init; } = true;
+    public bool LinkDepositAddressToCustomer { get; init; }
 
     /// <summary>Token whose transfers the heuristic watches (symbol or contract; null: the chain's default token, USDT).</summary>
     public string? Token { get; init; }

@@ -55,7 +55,7 @@ internal sealed partial class ClusterRun
                 clusters++;
                 clustered += header.Size;
                 int b = BucketStarts.Length - 1;
-                while (header.Size < BucketStarts[b]) b--;
+                while (b > 0 && header.Size < BucketStarts[b]) b--;
                 buckets[b]++;
                 var entity = ClusterEntities.Resolve(header.Labels, o.ServiceCategories);
                 var size = new ClusterSize(id, header.Size, entity.Name);

@@ -67,7 +67,9 @@ internal sealed partial class ClusterRun
         _labels = LabelIndex.Build(reader, options);
         _fingerprint = "v1;" + AddressState.Size + ";" + options.Fingerprint() + ";" + _labels.Fingerprint;
         _meta = store.ReadMeta();
-        if (_meta is null || !string.Equals(_meta.Options, _fingerprint, StringComparison.Ordinal) || _meta.AddressCount > _n) full = true;
+        ulong headEnd = reader.IndexedHead is { } h ? ((h + 1) << 32) - 1 : 0;
+        if (_meta is null || !string.Equals(_meta.Options, _fingerprint, StringComparison.Ordinal) || _meta.AddressCount > _n
+            || _meta.Cursor.Value > headEnd) full = true; // first run, new options or labels, or the chain was rolled back
         _full = full;
         _depositOn = (options.Heuristics & LinkHeuristics.DepositReuse) != 0;
         _gasOn = (options.Heuristics & LinkHeuristics.GasFunding) != 0;
@@ -82,6 +84,7 @@ internal sealed partial class ClusterRun
 
     public ClusterResult Execute()
     {
+        using var writer = _store.AcquireWriter();
         var clock = Stopwatch.StartNew();
         Seq from = _full ? Seq.MinValue : new Seq(_meta!.Cursor.Value + 1);
         Seq to = _reader.IndexedHead is { } head ? new Seq(((head + 1) << 32) - 1) : Seq.MinValue;
@@ -189,6 +192,7 @@ internal sealed partial class ClusterRun
         ExpireIfLate(ref s, block);
         if (s.Pending == 0) s.PendingSince = block;
         s.Pending = SatAdd(s.Pending, amount);
+        s.Balance = SatAdd(s.Balance, amount);
         if (!_full) _depositDirty.Add(d);
     }
 
@@ -196,7 +200,9 @@ internal sealed partial class ClusterRun
     {
         ref var s = ref _state.Get(d);
         ExpireIfLate(ref s, block);
-        if (s.Pending != 0 && target != _zero && Math.Abs((double)amount - s.Pending) <= _o.Deposit.AmountTolerance * s.Pending)
+        ulong holding = Math.Max(s.Balance, s.Pending);
+        s.Balance = amount >= s.Balance ? 0 : s.Balance - amount;
+        if (s.Pending != 0 && target != _zero && Math.Abs((double)amount - holding) <= _o.Deposit.AmountTolerance * holding)
         {
             s.Forwarded = SatAdd(s.Forwarded, amount);
             s.Pending = 0;

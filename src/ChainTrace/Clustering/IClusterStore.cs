@@ -84,11 +84,18 @@ public interface IClusterStore
     /// <summary>Reads a named blob of heuristic state; null if absent.</summary>
     byte[]? ReadBlob(string name);
 
-    /// <summary>Starts a batch of writes, applied atomically by <see cref="IClusterBatch.Commit"/>.</summary>
+    /// <summary>Starts a batch of writes, applied by <see cref="IClusterBatch.Commit"/>.</summary>
     IClusterBatch BeginBatch();
+
+    /// <summary>Takes the store's single-writer slot for a clustering run (throws if another writer holds it); dispose to release.</summary>
+    IDisposable AcquireWriter();
 }
 
-/// <summary>An atomic set of writes to an <see cref="IClusterStore"/>. Reads through the store do not see it before commit.</summary>
+/// <summary>
+/// A set of writes to an <see cref="IClusterStore"/>. Implementations may write a large batch in pieces before
+/// <see cref="Commit"/>, but then remove the meta record first and write it last (callers put the meta last),
+/// so an interrupted run is detected by the missing meta and rebuilt. Callers read nothing they wrote before commit.
+/// </summary>
 public interface IClusterBatch : IDisposable
 {
     /// <summary>Removes everything clustering ever stored (first step of a full rebuild).</summary>

@@ -75,6 +75,21 @@ public sealed class MemoryClusterStore : IClusterStore
     /// <inheritdoc/>
     public IClusterBatch BeginBatch() => new Batch(this);
 
+    /// <inheritdoc/>
+    public IDisposable AcquireWriter()
+    {
+        if (_writer) throw new InvalidOperationException("Another clustering run is writing this cluster store.");
+        _writer = true;
+        return new Release(this);
+    }
+
+    private bool _writer;
+
+    private sealed class Release(MemoryClusterStore store) : IDisposable
+    {
+        public void Dispose() => store._writer = false;
+    }
+
     private void AddLinkIndex(uint address, (LinkHeuristic, uint, uint) key)
     {
         if (!_linksByAddress.TryGetValue(address, out var set)) _linksByAddress[address] = set = [];

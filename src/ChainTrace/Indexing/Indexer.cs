@@ -62,7 +62,7 @@ public sealed class Indexer
             ? meta => new BulkTarget(_store, meta, settings)
             : meta => new BatchTarget(_store, meta, settings);
         var core = new IndexCore(_store, target, settings);
-        using var pipeline = new IndexPipeline(core);
+        using var pipeline = new IndexPipeline(core, settings.PipelineChunk);
         long bytes = 0, badRecords = 0;
         var badMessages = new List<string>();
         long lastReport = long.MinValue;

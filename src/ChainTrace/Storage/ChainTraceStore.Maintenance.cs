@@ -77,6 +77,7 @@ public sealed partial class ChainTraceStore
         Span<byte> blockKey = stackalloc byte[4];
         KeyCodec.WriteId(blockKey, (uint)firstBlock);
         meta.BlockCount -= DeleteFrom(batch, BlocksFamily, blockKey);
+        meta.RecordsEnd = Math.Min(meta.RecordsEnd, firstBlock);
         meta.Cursor = meta.Cursor is { } c && keepThrough is { } keep ? Math.Min(c, keep) : null;
         meta.WriteTo(batch, MetaFamily);
         Write(batch);
@@ -131,7 +132,8 @@ public sealed partial class ChainTraceStore
             Write(batch);
         }
         RollbackCore(meta.Cursor);
-        var repaired = _meta.Clone();
+        // The rollback removed what the load ingested, which the committed counters never included.
+        var repaired = meta.Clone();
         repaired.BulkInProgress = false;
         using (var batch = new WriteBatch())
         {

@@ -50,6 +50,13 @@ public sealed record TraceOptions
     /// </summary>
     public int? MaxDegree { get; init; } = DefaultMaxDegree;
 
+    /// <summary>
+    /// Extra knowledge about addresses the store has no stop label for, e.g. the clusterer's deposit addresses:
+    /// returns a label (category + entity name) or null. Consulted once per address reached; an address whose
+    /// returned category is in <see cref="StopCategories"/> becomes a terminal.
+    /// </summary>
+    public Func<Address, AddressLabel?>? ExtraLabel { get; init; }
+
     /// <summary>Token contract to trace; null = the chain profile's default token (USDT).</summary>
     public Address? Token { get; init; }
 

@@ -1,4 +1,3 @@
-#if FULL_CLI
 using System.Globalization;
 using System.Numerics;
 using System.Text.Json;
@@ -143,4 +142,3 @@ public sealed class CliStoreCommandsTests(SynthFixture synth) : IClassFixture<Sy
         Assert.All(lines[1..], l => Assert.NotEqual("", l.Split(',')[7]));   // the dumps carry block times
     }
 }
-#endif

@@ -12,7 +12,7 @@ public sealed class DepositReuseTests
     private static ChainScript WithExchange() => new ChainScript().Label(Exchange, LabelCategories.Exchange, "Binance");
 
     [Fact]
-    public void Deposit_TwoWalletsOfOneCustomer_AreClusteredWithTheirDepositAddress_NotWithTheExchange()
+    public void Deposit_TwoWalletsOfOneCustomer_AreClustered_ApartFromTheDepositAddressAndTheExchange()
     {
         var s = WithExchange();
         Address w1 = A(10), w2 = A(11), d = A(20), other = A(12), d2 = A(21);
@@ -25,7 +25,7 @@ public sealed class DepositReuseTests
         var c = s.Cluster();
 
         Assert.True(c.Together(w1, w2));
-        Assert.True(c.Together(w1, d));
+        Assert.False(c.Together(w1, d)); // the deposit address is the exchange's
         Assert.False(c.Together(w1, Exchange));
         Assert.False(c.Together(d, Exchange));
         Assert.False(c.Together(w1, other));
@@ -34,13 +34,19 @@ public sealed class DepositReuseTests
         Assert.True(c.TryGetDeposit(d2, out _));
         Assert.False(c.TryGetDeposit(w1, out _));
         var summary = c.GetCluster(w1)!;
-        Assert.Equal(3u, summary.Size);
+        Assert.Equal(2u, summary.Size);
         Assert.Null(summary.Entity); // the customer is not the exchange
         Assert.Equal("Binance", c.GetCluster(d)!.DepositOfEntity);
+
+        var path = c.Why(w1, w2)!;
+        var step = Assert.Single(path.Steps);
+        Assert.Equal(2, step.Links.Count);
+        Assert.All(step.Links, l => Assert.Equal(d, l.Anchor));
+        Assert.Null(c.Why(w1, Exchange));
     }
 
     [Fact]
-    public void Deposit_WhenOptionKeepsDepositAddressApart_CustomersStillMerge()
+    public void Deposit_WhenOptionTreatsDepositAddressAsTheCustomers_ItJoinsTheirCluster()
     {
         var s = WithExchange();
         Address w1 = A(10), w2 = A(11), d = A(20);
@@ -48,14 +54,30 @@ public sealed class DepositReuseTests
         s.Transfer(w2, d, 50 * Usdt);
         s.Wait(10).Transfer(d, Exchange, 150 * Usdt);
 
-        var c = s.Cluster(new ClusterOptions { Deposit = new DepositReuseOptions { LinkDepositAddressToCustomer = false } });
+        var c = s.Cluster(new ClusterOptions { Deposit = new DepositReuseOptions { LinkDepositAddressToCustomer = true } });
 
         Assert.True(c.Together(w1, w2));
-        Assert.False(c.Together(w1, d));
+        Assert.True(c.Together(w1, d));
+        Assert.False(c.Together(d, Exchange));
+        Assert.Equal(3u, c.GetCluster(w1)!.Size);
         var path = c.Why(w1, w2)!;
-        var step = Assert.Single(path.Steps);
-        Assert.Equal(2, step.Links.Count);
-        Assert.All(step.Links, l => Assert.Equal(d, l.Anchor));
+        Assert.Equal(2, path.Steps.Count); // w1 → d → w2, one link each
+        Assert.All(path.Steps, st => Assert.Single(st.Links));
+    }
+
+    [Fact]
+    public void Deposit_SweepLeavingDustBehind_StillMatchesAndTheNextSweepTakesTheDust()
+    {
+        var s = WithExchange();
+        Address w1 = A(10), w2 = A(11), d = A(20);
+        s.Transfer(w1, d, 1_000_000 * Usdt);
+        s.Wait(2).Transfer(d, Exchange, 999_000 * Usdt); // 0.1% dust stays
+        s.Wait(2).Transfer(w2, d, 100 * Usdt);
+        s.Wait(2).Transfer(d, Exchange, 1_100 * Usdt); // the new deposit plus the dust: 11x what arrived since the last sweep
+
+        var c = s.Cluster();
+        Assert.True(c.TryGetDeposit(d, out _));
+        Assert.True(c.Together(w1, w2));
     }
 
     [Fact]
@@ -73,6 +95,31 @@ public sealed class DepositReuseTests
         Assert.False(c.TryGetDeposit(d, out _));
         Assert.False(c.Together(w1, w2));
         Assert.False(c.Together(w1, d));
+    }
+
+    [Fact]
+    public void Deposit_AddressForwardingOnlyHalfOfItsInflowToTheExchange_IsNotADepositAddress()
+    {
+        var s = WithExchange();
+        Address w1 = A(10), w2 = A(11), d = A(20), elsewhere = A(40);
+        s.Transfer(w1, d, 100 * Usdt);
+        s.Wait(3).Transfer(d, Exchange, 100 * Usdt); // a perfect sweep of the first half
+        s.Wait(3).Transfer(w2, d, 100 * Usdt);
+        s.Wait(3).Transfer(d, elsewhere, 90 * Usdt); // most of the second half goes somewhere else
+
+        var c = s.Cluster();
+        Assert.False(c.TryGetDeposit(d, out _));
+        Assert.False(c.Together(w1, w2));
+
+        // Control: forwarding 97% passes the default 95% bar.
+        var t = WithExchange();
+        t.Transfer(w1, d, 96 * Usdt);
+        t.Wait(3).Transfer(d, Exchange, 96 * Usdt);
+        t.Wait(3).Transfer(w2, d, 4 * Usdt);
+        t.Wait(3).Transfer(d, elsewhere, 3 * Usdt);
+        var ct = t.Cluster();
+        Assert.True(ct.TryGetDeposit(d, out _));
+        Assert.True(ct.Together(w1, w2));
     }
 
     [Fact]
@@ -195,14 +242,15 @@ public sealed class DepositReuseTests
     public void Deposit_SenderThatIsAnotherExchange_IsNotMergedWithTheCustomer()
     {
         var s = WithExchange().Label(A(3), LabelCategories.Exchange, "Kraken");
-        Address customer = A(10), d = A(20);
+        Address customer = A(10), wallet2 = A(11), d = A(20);
         s.Transfer(customer, d, 100 * Usdt);
         s.Transfer(A(3), d, 500 * Usdt); // a withdrawal from Kraken straight into the Binance deposit address
-        s.Wait(5).Transfer(d, Exchange, 600 * Usdt);
+        s.Transfer(wallet2, d, 10 * Usdt);
+        s.Wait(5).Transfer(d, Exchange, 610 * Usdt);
 
         var c = s.Cluster();
         Assert.True(c.TryGetDeposit(d, out _));
-        Assert.True(c.Together(customer, d));
+        Assert.True(c.Together(customer, wallet2));
         Assert.False(c.Together(customer, A(3)));
         Assert.Null(c.GetCluster(customer)!.Entity);
     }

@@ -381,4 +381,63 @@ public class TracerTests
         // And the tracer still works afterwards.
         Assert.Equal(V(5_000), tracer.Trace(new TraceOptions { Seeds = [Seed] }).Results[0].Summary.Traced);
     }
+
+    [Fact]
+    public void Trace_AllocationDoesNotGrowWithEdgesVisited()
+    {
+        // Same addresses, ten times the transfers: the engine must not allocate per visited edge.
+        static (Tracer Tracer, TraceOptions Options) Build(int rounds)
+        {
+            var b = new ChainBuilder();
+            b.Label(ExA, LabelCategories.Exchange, "A");
+            b.Transfer(Address.Zero, Seed, U(1_000_000_000));
+            for (int r = 0; r < rounds; r++)
+            {
+                b.NextBlock();
+                for (int i = 0; i < 20; i++) b.Transfer(Seed, ChainBuilder.Addr(1000 + i), U(3));
+                for (int i = 0; i < 20; i++) b.Transfer(ChainBuilder.Addr(1000 + i), ChainBuilder.Addr(2000 + (i + r) % 20), U(2));
+                for (int i = 0; i < 20; i++) b.Transfer(ChainBuilder.Addr(2000 + i), ExA, U(1));
+            }
+            return (new Tracer(b.Build()), new TraceOptions { Seeds = [Seed], Models = TraceModel.All });
+        }
+        static (long Bytes, long Edges) Measure((Tracer Tracer, TraceOptions Options) t)
+        {
+            t.Tracer.Trace(t.Options); // warm: buffers grow, code is jitted
+            t.Tracer.Trace(t.Options);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            var r = t.Tracer.Trace(t.Options);
+            return (GC.GetAllocatedBytesForCurrentThread() - before, r.Stats.EdgesVisited);
+        }
+        var small = Measure(Build(100));
+        var large = Measure(Build(1_000));
+        Assert.True(large.Edges > 9 * small.Edges, $"edges {small.Edges} → {large.Edges}");
+        double perEdge = (double)(large.Bytes - small.Bytes) / (large.Edges - small.Edges);
+        Assert.True(perEdge < 1.0, $"{perEdge:F2} bytes allocated per extra visited edge ({small.Bytes} B for {small.Edges} edges, {large.Bytes} B for {large.Edges})");
+    }
+
+    [Fact]
+    public void Trace_ExtraLabel_MakesAClusteredDepositAddressATerminal()
+    {
+        var b = new ChainBuilder();
+        var deposit = ChainBuilder.Addr(40);
+        var hot = ChainBuilder.Addr(41);
+        b.Label(hot, LabelCategories.Exchange, "Exchange H");
+        b.Transfer(Address.Zero, Seed, U(100));
+        b.NextBlock();
+        b.Transfer(Seed, deposit, U(100));
+        b.NextBlock();
+        b.Transfer(deposit, hot, U(100)); // the sweep
+        var plain = b.Trace(new TraceOptions { Seeds = [Seed] }).Results[0];
+        Assert.Equal(hot, Assert.Single(plain.Terminals).Address);
+        var clustered = b.Trace(new TraceOptions
+        {
+            Seeds = [Seed],
+            ExtraLabel = a => a == deposit ? new AddressLabel(LabelCategories.DepositAddress, "Exchange H", "clustering") : null,
+        }).Results[0];
+        var t = Assert.Single(clustered.Terminals);
+        Assert.Equal((deposit, "Exchange H", "deposit", 1), (t.Address, t.Entity, t.Category, t.Hops));
+        // Not a stop category: the hook's label does not stop the trace.
+        var ignored = b.Trace(new TraceOptions { Seeds = [Seed], StopCategories = [LabelCategories.Exchange], ExtraLabel = _ => new AddressLabel("deposit", "x", "y") }).Results[0];
+        Assert.Equal(hot, Assert.Single(ignored.Terminals).Address);
+    }
 }

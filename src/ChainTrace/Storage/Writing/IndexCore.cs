@@ -22,6 +22,9 @@ internal sealed class WriterSettings
     /// <summary>Largest SST file the bulk load writes (raw bytes of keys and values).</summary>
     public long BulkFileBytes { get; init; } = 256L << 20;
 
+    /// <summary>Records per chunk handed from the decoding thread to the writing thread.</summary>
+    public int PipelineChunk { get; init; } = 4096;
+
     /// <summary>The defaults.</summary>
     public static WriterSettings Default { get; } = new();
 }

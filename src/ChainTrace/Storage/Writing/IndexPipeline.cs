@@ -12,10 +12,10 @@ namespace ChainTrace.Storage.Writing;
 /// </summary>
 internal sealed class IndexPipeline : IChainEventSink, IDisposable
 {
-    private const int ChunkSize = 4096;
     private const int Chunks = 8;
 
     private readonly IndexCore _core;
+    private readonly int _chunkSize;
     private readonly BlockingCollection<Chunk> _full = new(new ConcurrentQueue<Chunk>(), Chunks - 2);
     private readonly BlockingCollection<Chunk> _free = new(new ConcurrentQueue<Chunk>(), Chunks);
     private readonly CancellationTokenSource _stop = new();
@@ -25,11 +25,12 @@ internal sealed class IndexPipeline : IChainEventSink, IDisposable
     private bool _ended;
 
     /// <summary>Starts the writer thread over <paramref name="core"/>.</summary>
-    public IndexPipeline(IndexCore core)
+    public IndexPipeline(IndexCore core, int chunkSize = 4096)
     {
         _core = core;
-        for (int i = 0; i < Chunks - 1; i++) _free.Add(new Chunk());
-        _current = new Chunk();
+        _chunkSize = Math.Max(1, chunkSize);
+        for (int i = 0; i < Chunks - 1; i++) _free.Add(new Chunk(_chunkSize));
+        _current = new Chunk(_chunkSize);
         _thread = new Thread(Run) { IsBackground = true, Name = "chaintrace-writer" };
         _thread.Start();
     }
@@ -81,7 +82,7 @@ internal sealed class IndexPipeline : IChainEventSink, IDisposable
 
     private ref RawEvent Next()
     {
-        if (_current.Count == ChunkSize) Post();
+        if (_current.Count == _chunkSize) Post();
         return ref _current.Events[_current.Count++];
     }
 
@@ -207,9 +208,9 @@ internal sealed class IndexPipeline : IChainEventSink, IDisposable
         [FieldOffset(16)] public TransactionRecord Tx;
     }
 
-    private sealed class Chunk
+    private sealed class Chunk(int size)
     {
-        public readonly RawEvent[] Events = new RawEvent[ChunkSize];
+        public readonly RawEvent[] Events = new RawEvent[size];
         public readonly List<string> Names = [];
         public int Count;
     }

@@ -80,6 +80,19 @@ public sealed class EtlBadInputTests
     }
 
     [Fact]
+    public async Task Cancellation_StopsTheRead()
+    {
+        using var cts = new CancellationTokenSource();
+        await cts.CancelAsync();
+        foreach (bool json in new[] { false, true })
+        {
+            var stream = new MemoryStream(Encoding.UTF8.GetBytes(Csv(Row(log: "1"))));
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+                EtlReader.ReadAsync(stream, File, EtlTable.TokenTransfers, json, new EtlContext(), new EtlRecordingSink(), DecodeOptions.Default, cts.Token));
+        }
+    }
+
+    [Fact]
     public void MissingColumn_NamesIt_AtTheHeader()
     {
         var ex = Fails("token_address,from_address,to_address,transaction_hash,log_index,block_number\n");
