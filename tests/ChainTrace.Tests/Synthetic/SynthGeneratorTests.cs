@@ -202,7 +202,7 @@ public sealed class SynthGeneratorTests
         var truth = GroundTruth.Load(r.GroundTruthJson);
         Assert.Equal(5_000_000, truth.Totals.Transfers);
         Assert.Equal(12, truth.Cases.Count);
-        Assert.Equal(15, truth.Entities.Count(e => e.Kind == "exchange"));
+        Assert.Equal(18, truth.Entities.Count(e => e.Kind == "exchange")); // 5 + 5·2 decades + 3 for the ×5
         long rows = SynthOutput.ReadLines(Path.Combine(r.EtlDirectory!, "token_transfers.csv.gz")).LongCount() - 1;
         Assert.Equal(5_000_000, rows);
     }
