@@ -262,7 +262,7 @@ internal sealed partial class SynthSimulation
         {
             int n = _scamCount++;
             int entity = AddEntity($"scam-{n}", "scam", $"Scam {n}");
-            var scam = new ScamState { Entity = entity, PaymentsLeft = _rng.Between(20, 60) };
+            var scam = new ScamState { Entity = entity, PaymentsLeft = _rng.Between(8, 30) };
             scam.Address = NewEntityAddress(entity, AddressRole.Scam);
             if (_rng.Chance(60)) Label(scam.Address, LabelCategories.Scam, $"Scam {n}");
             _currentScam = scam;
