@@ -46,7 +46,7 @@ internal sealed partial class TraceEngine
             options.MinAmount,
             results,
             BuildBands(results),
-            new TraceStats(_visited, _cursorsOpened, _count, _elapsed));
+            new TraceStats(_visited, _cursorsOpened, _count, _elapsed, _allocated));
     }
 
     private bool Blacklisted(int i)
