@@ -65,6 +65,20 @@ internal static class Program
                     .WithExample("export", "transfers", "--format", "parquet", "--out", "transfers.parquet")
                     .WithExample("export", "transfers", "--format", "csv", "--from-block", "18000000", "--to-block", "18000100");
             });
+            config.AddBranch<ChainSettings>("cluster", cluster =>
+            {
+                cluster.SetDescription("Cluster addresses into entities (deposit-address reuse, gas funding, approvals), with evidence for every merge.");
+                cluster.SetDefaultCommand<ClusterCommand>();
+                cluster.AddCommand<ClusterShowCommand>("show")
+                    .WithDescription("Show an address's cluster: members, labels, links with their transactions.")
+                    .WithExample("cluster", "show", "0x28C6c06298d514Db089934071355E5743bf21d60");
+                cluster.AddCommand<ClusterWhyCommand>("why")
+                    .WithDescription("Explain why two addresses share a cluster: the chain of links, each with its transactions and heuristic.")
+                    .WithExample("cluster", "why", "0xA…", "0xB…");
+                cluster.AddCommand<ClusterExportCommand>("export")
+                    .WithDescription("Export clusters (or --links with evidence) as CSV or JSONL.")
+                    .WithExample("cluster", "export", "--format", "jsonl", "--out", "clusters.jsonl");
+            });
             config.AddCommand<SynthCommand>("synth")
                 .WithDescription("Generate a synthetic chain (JSON-RPC dumps and/or ethereum-etl CSV, labels, ground truth) for tests and benchmarks.")
                 .WithExample("synth", "--transfers", "1000000", "--seed", "7", "--out", "synth/")

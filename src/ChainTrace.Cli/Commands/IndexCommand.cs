@@ -71,6 +71,8 @@ internal sealed class IndexCommand(IAnsiConsole console) : AsyncCommand<IndexCom
             .ConfigureAwait(false);
 
         console.Write(SummaryTable(summary, profile));
+        foreach (var f in summary.IgnoredFiles)
+            console.MarkupLineInterpolated($"[grey]left out (not chain data): {f}[/]");
         if (summary.BadRecords > 0)
         {
             foreach (var m in summary.BadRecordMessages.Take(10))
