@@ -58,7 +58,7 @@ internal sealed class AddressCommand(IAnsiConsole console) : Command<AddressComm
     internal static TokenInfo ResolveToken(ChainTraceStore store, string? text, out uint tokenId)
     {
         var token = text is null ? store.Profile.DefaultToken : store.Profile.FindToken(text)
-            ?? store.Tokens.FirstOrDefault(t => string.Equals(t.Symbol, text, StringComparison.OrdinalIgnoreCase)
+            ?? store.Tokens.Select(t => t.Token).FirstOrDefault(t => string.Equals(t.Symbol, text, StringComparison.OrdinalIgnoreCase)
                 || (Primitives.Address.TryParse(text, out var a, out _) && t.Contract == a))
             ?? throw new UsageException($"unknown token '{text}'");
         if (!store.TryGetTokenId(token.Contract, out tokenId))
@@ -71,8 +71,8 @@ internal sealed class AddressCommand(IAnsiConsole console) : Command<AddressComm
         var grid = new Table().Border(TableBorder.Rounded).Title(Markup.Escape(profile.Format(s.Address)))
             .AddColumn("").AddColumn(new TableColumn("").RightAligned()).HideHeaders();
         grid.AddRow("balance", Markup.Escape(Infrastructure.Format.Amount(s.Balance, token)));
-        grid.AddRow("received", Markup.Escape($"{Infrastructure.Format.Amount(s.TotalIn, token)} in {Infrastructure.Format.Count(s.CountIn)} transfers"));
-        grid.AddRow("sent", Markup.Escape($"{Infrastructure.Format.Amount(s.TotalOut, token)} in {Infrastructure.Format.Count(s.CountOut)} transfers"));
+        grid.AddRow("received", Markup.Escape($"{Infrastructure.Format.Amount(s.TotalIn, token)} in {Transfers(s.CountIn)}"));
+        grid.AddRow("sent", Markup.Escape($"{Infrastructure.Format.Amount(s.TotalOut, token)} in {Transfers(s.CountOut)}"));
         grid.AddRow("first seen", Markup.Escape(Seen(s.FirstSeen, s.FirstSeenTime)));
         grid.AddRow("last seen", Markup.Escape(Seen(s.LastSeen, s.LastSeenTime)));
         grid.AddRow("labels", s.Labels.Count == 0 ? "-" : Markup.Escape(string.Join("; ", s.Labels.Select(l => $"{l.Category}: {l.Name} ({l.Source})"))));
@@ -88,6 +88,8 @@ internal sealed class AddressCommand(IAnsiConsole console) : Command<AddressComm
                 Markup.Escape(Infrastructure.Format.Amount(c.Received, token)), Infrastructure.Format.Count(c.Count));
         console.Write(top);
     }
+
+    private static string Transfers(long n) => n == 1 ? "1 transfer" : $"{Infrastructure.Format.Count(n)} transfers";
 
     private static string Seen(Seq? seq, long? time) =>
         seq is { } q ? $"block {Infrastructure.Format.Count(q.Block)}" + (time is { } t ? $", {Infrastructure.Format.Time(t)}" : "") : "-";

@@ -87,18 +87,21 @@ internal sealed class DemoCommand(IAnsiConsole console) : AsyncCommand<DemoComma
                     Format.Count(e.ReceivedCount), Markup.Escape(Format.Amount(e.Sent, token)));
             console.Write(exchanges);
 
-            var scam = LabelledFlows.TopByInflow(store, LabelCategories.Scam, tokenId, 1);
-            var collector = scam.Count == 0 ? null : FindCollector(store, scam[0].Name, tokenId);
-            if (collector is { } c && store.GetAddressSummary(c, tokenId, 5) is { } s)
+            // The generator plants laundering cases; its ground truth names each case's collector (the trace seed).
+            var truth = GroundTruth.Load(synth.GroundTruthJson);
+            var planted = truth.Cases.Count > 0 ? truth.Cases[0] : null;
+            if (planted is not null && Address.TryParse(planted.Seeds[0], out var collector, out _)
+                && store.GetAddressSummary(collector, tokenId, 5) is { } s)
             {
-                console.MarkupLineInterpolated($"[bold]The planted scam collector[/] ({scam[0].Name}): where victims' money arrived");
+                console.MarkupLineInterpolated($"[bold]The planted scam collector[/] ({planted.Id}, a {planted.Kind} case): {planted.Victims.Count} victims paid {Format.Amount(System.Numerics.BigInteger.Parse(planted.Seeded, System.Globalization.CultureInfo.InvariantCulture), token)} into it");
                 AddressCommand.Render(console, profile, token, s);
-                console.MarkupLine("Next: [blue]chaintrace address <ADDR> --db <DIR>[/] on any address above; trace its outflows once tracing lands.");
+                console.MarkupLineInterpolated($"Look closer: [blue]chaintrace address {profile.Format(collector)} --db <DIR>[/] (run the demo with --db DIR to keep the store).");
             }
             else
             {
-                console.MarkupLine("[yellow]No address labelled 'scam' in this chain.[/]");
+                console.MarkupLine("[yellow]The generated chain has no planted case.[/]");
             }
+            TraceCommand.RunDemo(console, store, synth.GroundTruthJson, cancellationToken);
             if (settings.Db is not null) console.MarkupLineInterpolated($"The store stays in {settings.Db}.");
             return 0;
         }
@@ -108,19 +111,5 @@ internal sealed class DemoCommand(IAnsiConsole console) : AsyncCommand<DemoComma
             catch (IOException) { }
             catch (UnauthorizedAccessException) { }
         }
-    }
-
-    /// <summary>The scam entity's address that received the most.</summary>
-    private static Address? FindCollector(ChainTraceStore store, string name, uint tokenId)
-    {
-        Address? best = null;
-        long bestCount = -1;
-        foreach (var id in store.LabelledAddressIds())
-        {
-            if (!store.GetLabels(id).Any(l => l.Category == LabelCategories.Scam && l.Name == name)) continue;
-            long n = store.TryGetLastEdge(EdgeDirection.In, id, tokenId, out var edge) ? edge.Count : 0;
-            if (n > bestCount) { bestCount = n; best = store.GetAddress(id); }
-        }
-        return best;
     }
 }

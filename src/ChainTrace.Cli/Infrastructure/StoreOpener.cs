@@ -32,13 +32,14 @@ internal static class StoreOpener
             {
                 return ChainTraceStore.Open(db, new StoreOptions { Profile = p, CreateIfMissing = false, ReadOnly = readOnly });
             }
-            catch (StoreException e) when (e.Message.Contains("chain", StringComparison.OrdinalIgnoreCase))
+            catch (StoreException e)
             {
+                // "indexes tron, not ethereum": try the next chain; any other problem repeats and is reported once.
                 first ??= e;
             }
         }
         throw first!;
     }
 
-    private static bool StoreExists(string db) => Directory.Exists(db) && Directory.EnumerateFileSystemEntries(db).Any();
+    private static bool StoreExists(string db) => File.Exists(Path.Combine(db, "CURRENT"));
 }

@@ -1,4 +1,3 @@
-#if FULL_CLI
 using System.Diagnostics;
 using ChainTrace.Indexing;
 using ChainTrace.Primitives;
@@ -33,27 +32,20 @@ public sealed class IndexCrashTests(ITestOutputHelper output)
             Formats = SynthFormats.JsonRpc,
         }, dir, null, CancellationToken.None);
 
-    /// <summary>Runs <c>index</c> in a child process and SIGKILLs it <paramref name="delay"/> after its first progress line.</summary>
+    /// <summary>Runs <c>index</c> in a child process and SIGKILLs it after <paramref name="delay"/>; false if it finished first.</summary>
     private async Task<bool> RunAndKillAsync(string[] args, TimeSpan delay)
     {
-        using var p = CliRunner.Start(args, new Dictionary<string, string> { ["CHAINTRACE_PROGRESS_MS"] = "50" });
-        var firstProgress = new TaskCompletionSource();
+        using var p = CliRunner.Start(args);
+        var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
-        var stdout = Task.Run(async () =>
-        {
-            while (await p.StandardOutput.ReadLineAsync() is { } line)
-                if (line.StartsWith("Indexing:", StringComparison.Ordinal)) firstProgress.TrySetResult();
-            firstProgress.TrySetResult();
-        });
-        await Task.WhenAny(firstProgress.Task, Task.Delay(Timeout));
-        await Task.Delay(delay);
+        await Task.WhenAny(p.WaitForExitAsync(), Task.Delay(delay));
         bool killed = !p.HasExited;
         if (killed) p.Kill();                      // SIGKILL on Unix: no chance to flush or clean up
         await p.WaitForExitAsync();
-        await stdout;
+        var outText = await stdout;
         var err = await stderr;
         output.WriteLine($"  delay {delay.TotalMilliseconds:0} ms: {(killed ? "killed" : $"finished first (exit {p.ExitCode})")}");
-        if (!killed) Assert.True(p.ExitCode == 0, err);
+        if (!killed) Assert.True(p.ExitCode == 0, outText + err);
         return killed;
     }
 
@@ -78,11 +70,15 @@ public sealed class IndexCrashTests(ITestOutputHelper output)
         var runTime = sw.Elapsed;
         output.WriteLine($"{mode}: uninterrupted child run {runTime.TotalMilliseconds:0} ms");
 
+        // Kill points spread over the run: the first well inside it (the store is empty: the bulk path in auto
+        // mode), later ones earlier, as each rerun has less left to do (resuming, then incremental batches).
         var rng = new Random(seed);
         int killedCount = 0;
+        double t = runTime.TotalMilliseconds;
         for (int k = 0; k < kills; k++)
         {
-            var delay = TimeSpan.FromMilliseconds(rng.Next(0, Math.Max(50, (int)(runTime.TotalMilliseconds * 0.6))));
+            double lo = k == 0 ? 0.35 : 0.2, hi = k == 0 ? 0.8 : 0.6;
+            var delay = TimeSpan.FromMilliseconds(t * (lo + rng.NextDouble() * (hi - lo)));
             if (await RunAndKillAsync(args, delay)) killedCount++;
         }
         var final = await CliRunner.RunProcessAsync(Timeout, args);
@@ -107,4 +103,3 @@ public sealed class IndexCrashTests(ITestOutputHelper output)
     public Task Heavy_ManySigkills_OnALargerChain() =>
         CrashAndRecoverAsync("auto", transfers: 400_000, kills: 12, seed: 23);
 }
-#endif

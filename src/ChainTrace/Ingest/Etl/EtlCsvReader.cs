@@ -32,7 +32,10 @@ internal static class EtlCsvReader
             var headerNames = reader.Header.ColNames.Select(TrimName).ToArray();
             var emitter = new EtlEmitter(source, context, sink, options);
             while (await reader.MoveNextAsync(cancellationToken).ConfigureAwait(false))
+            {
+                cancellationToken.ThrowIfCancellationRequested(); // buffered rows complete synchronously
                 ReadRow(reader.Current, columns, headerNames, table, emitter, options.MaxRecordBytes);
+            }
             emitter.Finish();
         }
         progress.ReportRest();

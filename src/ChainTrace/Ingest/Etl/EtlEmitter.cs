@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
+using ChainTrace.Ingest.Json;
 using ChainTrace.Primitives;
 
 namespace ChainTrace.Ingest.Etl;
@@ -94,11 +95,14 @@ internal sealed class EtlEmitter
         ev.BlockHash = r.Has(EtlField.BlockHash) ? r.BlockHash : default;
         ev.Timestamp = TimeOf(ref r, r.BlockNumber);
         ev.Token = r.Address;
-        ReadOnlySpan<Hash32> topics = r.Topics;
+        ReadOnlySpan<byte> topics = r.Topics;
         ReadOnlySpan<byte> data = r.Data;
-        var skip = EtlLogDecoding.Decode(topics[..r.TopicCount], data[..Math.Min(r.DataLength, data.Length)], r.DataLength, ref ev);
-        if (skip is { } reason) _sink.OnSkipped(reason, r.BlockNumber);
-        else _sink.OnTokenEvent(in ev);
+        // The same rules as the JSON-RPC decoders.
+        if (LogRules.TryClassify(topics[..(32 * r.TopicCount)], r.TopicCount, data[..Math.Min(r.DataLength, data.Length)], r.DataLength,
+                tron: false, ref ev, out var reason))
+            _sink.OnTokenEvent(in ev);
+        else
+            _sink.OnSkipped(reason, r.BlockNumber);
     }
 
     private void EmitBlock(ref EtlRecord r)

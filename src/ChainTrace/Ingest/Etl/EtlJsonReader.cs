@@ -29,6 +29,7 @@ internal static class EtlJsonReader
                 var buffer = result.Buffer;
                 try
                 {
+                    cancellationToken.ThrowIfCancellationRequested();
                     while (buffer.PositionOf((byte)'\n') is { } end)
                     {
                         var line = buffer.Slice(0, end);

@@ -4,15 +4,15 @@ using ChainTrace.Primitives;
 
 namespace ChainTrace.Ingest.Etl;
 
-/// <summary>Up to four log topics, inline.</summary>
-[InlineArray(4)]
-internal struct Topics4
+/// <summary>Up to four 32-byte log topics, inline, back to back (the form <c>LogRules</c> reads).</summary>
+[InlineArray(4 * 32)]
+internal struct Topics128
 {
-    private Hash32 _element;
+    private byte _element;
 }
 
 /// <summary>The first 96 bytes of a log's data, inline (every shape we decode has at most three words).</summary>
-[InlineArray(96)]
+[InlineArray(Json.LogRules.MaxDecodedData)]
 internal struct Data96
 {
     private byte _element;
@@ -37,7 +37,7 @@ internal struct EtlRecord
     public uint LogIndex, TransactionIndex, TransactionCount;
     public long BlockTimestamp, Timestamp;
     public int TopicCount;
-    public Topics4 Topics;
+    public Topics128 Topics;
     public int DataLength;
     public Data96 Data;
     /// <summary>The JSON <c>type</c> property, when present (set by the JSON reader).</summary>
@@ -103,7 +103,8 @@ internal struct EtlRecord
     public FieldProblem AddTopic<T>(ReadOnlySpan<T> text) where T : unmanaged, IBinaryInteger<T>
     {
         if (TopicCount == 4) return FieldProblem.TooManyTopics;
-        if (!EtlText.TryParseHash(text, out Topics[TopicCount])) return FieldProblem.NotHash;
+        Span<byte> topics = Topics;
+        if (!EtlText.TryParseHash(text, topics.Slice(32 * TopicCount, 32))) return FieldProblem.NotHash;
         TopicCount++;
         return FieldProblem.None;
     }

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Numerics;
+using System.Runtime.InteropServices;
 using System.Runtime.CompilerServices;
 using ChainTrace.Primitives;
 
@@ -148,10 +150,14 @@ internal static class EtlText
     public static bool TryParseHash<T>(ReadOnlySpan<T> text, out Hash32 hash) where T : unmanaged, IBinaryInteger<T>
     {
         Span<byte> b = stackalloc byte[Hash32.Size];
-        if (!HasPrefix(text) || !TryDecodeHex(text[2..], b)) { hash = default; return false; }
+        if (!TryParseHash(text, b)) { hash = default; return false; }
         hash = new Hash32(b);
         return true;
     }
+
+    /// <summary>Parses "0x" + 64 hex digits in any case into 32 bytes.</summary>
+    public static bool TryParseHash<T>(ReadOnlySpan<T> text, Span<byte> hash32) where T : unmanaged, IBinaryInteger<T> =>
+        HasPrefix(text) && TryDecodeHex(text[2..], hash32);
 
     /// <summary>
     /// Checks "0x" + an even number of hex digits; decodes the first <paramref name="destination"/>.Length bytes
@@ -166,7 +172,13 @@ internal static class EtlText
         int total = hex.Length / 2;
         int keep = Math.Min(total, destination.Length);
         if (!TryDecodeHex(hex[..(keep * 2)], destination[..keep])) return false;
-        for (int i = keep * 2; i < hex.Length; i++) if (Hex.Nibble(int.CreateTruncating(hex[i])) < 0) return false;
+        Span<byte> scratch = stackalloc byte[128];
+        for (var rest = hex[(keep * 2)..]; !rest.IsEmpty;)
+        {
+            int n = Math.Min(rest.Length, 2 * scratch.Length);
+            if (!TryDecodeHex(rest[..n], scratch[..(n / 2)])) return false;
+            rest = rest[n..];
+        }
         length = total;
         return true;
     }
@@ -177,13 +189,16 @@ internal static class EtlText
     private static bool TryDecodeHex<T>(ReadOnlySpan<T> hex, Span<byte> destination) where T : unmanaged, IBinaryInteger<T>
     {
         if (hex.Length != destination.Length * 2) return false;
-        for (int i = 0; i < destination.Length; i++)
-        {
-            int hi = Hex.Nibble(int.CreateTruncating(hex[2 * i])), lo = Hex.Nibble(int.CreateTruncating(hex[2 * i + 1]));
-            if ((hi | lo) < 0) return false;
-            destination[i] = (byte)((hi << 4) | lo);
-        }
-        return true;
+        // The vectorised decoders of the runtime; the JIT keeps only the branch for T.
+        OperationStatus status;
+        int written;
+        if (typeof(T) == typeof(char))
+            status = Convert.FromHexString(MemoryMarshal.Cast<T, char>(hex), destination, out _, out written);
+        else if (typeof(T) == typeof(byte))
+            status = Convert.FromHexString(MemoryMarshal.Cast<T, byte>(hex), destination, out _, out written);
+        else
+            throw new NotSupportedException();
+        return status == OperationStatus.Done && written == destination.Length;
     }
 
     /// <summary>

@@ -30,11 +30,17 @@ internal sealed class ProgressStream : Stream
 
     public override int Read(Span<byte> buffer) => Count(_inner.Read(buffer));
 
-    public override async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        Count(await _inner.ReadAsync(buffer.AsMemory(offset, count), cancellationToken).ConfigureAwait(false));
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        Count(await _inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false));
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        // Completed reads (memory, page cache) cost no state machine.
+        var read = _inner.ReadAsync(buffer, cancellationToken);
+        return read.IsCompletedSuccessfully ? new ValueTask<int>(Count(read.Result)) : Awaited(read);
+    }
+
+    private async ValueTask<int> Awaited(ValueTask<int> read) => Count(await read.ConfigureAwait(false));
 
     private int Count(int n)
     {

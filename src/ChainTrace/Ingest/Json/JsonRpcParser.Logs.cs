@@ -156,10 +156,11 @@ internal sealed partial class JsonRpcParser
     private int ReadData(in Utf8JsonReader r, Span<byte> data, Span<byte> scratch, string field)
     {
         if (r.TokenType != JsonTokenType.String) Fail(in r, field, "expected hex data");
-        if (JsonValues.TryText(in r, scratch, out var text))
+        if (JsonValues.RawLength(in r) <= scratch.Length && JsonValues.TryText(in r, scratch, out var text))
         {
             var digits = JsonValues.Digits(text);
             if ((digits.Length & 1) != 0) Fail(in r, field, "hex data has an odd number of digits");
+            if (digits.Length / 2 > data.Length) return digits.Length / 2; // longer than any event we decode
             if (!JsonValues.TryHexBytes(digits, data, out int length)) Fail(in r, field, "not hex");
             return length;
         }

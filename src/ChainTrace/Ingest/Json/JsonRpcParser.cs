@@ -19,6 +19,7 @@ internal sealed partial class JsonRpcParser
 {
     private static readonly JsonReaderOptions ReaderOptions = new() { AllowMultipleValues = true, MaxDepth = 64 };
     private const long ProgressEvery = 1 << 20;
+    private const long RetryGrowth = 4096;
 
     private readonly string _source;
     private readonly IChainEventSink _sink;
@@ -36,9 +37,13 @@ internal sealed partial class JsonRpcParser
     private long _linesBefore;        // newlines before _buffer
     private long _lastNewline = -1;   // offset of the last newline before _buffer
     private long _readerBase;         // offset of the current reader's first byte, relative to _buffer
+    private bool _spanMode;           // the reader reads one segment's span
+    private long _spanEnd;            // span mode: where that segment ends, relative to _buffer
+    private long _switchBack;         // sequence mode: the segment boundary after which span mode resumes
     private long _topValueStart;      // offset where the current top-level value began
     private bool _resync;             // skipping to the next line after malformed JSON (SkipBad)
     private long _progress;
+    private long _retryLength;        // parse again once the unconsumed buffer is this long
 
     // The block of the record being decoded, for OnSkipped(BadRecord, block).
     private ulong _currentBlock;
@@ -62,10 +67,19 @@ internal sealed partial class JsonRpcParser
         {
             ReadResult read = await pipe.ReadAsync(cancellationToken).ConfigureAwait(false);
             ReadOnlySequence<byte> buffer = read.Buffer;
+            if (!read.IsCompleted && !read.IsCanceled && buffer.Length < _retryLength && buffer.Length <= _options.MaxRecordBytes)
+            {
+                // An incomplete record is parsed again only once the buffer has grown enough (doubling), so a
+                // big record arriving in small reads costs linear, not quadratic, time.
+                pipe.AdvanceTo(buffer.Start, buffer.End);
+                continue;
+            }
             long consumed = 0;
             try
             {
                 consumed = Process(buffer);
+                long unconsumed = buffer.Length - consumed;
+                _retryLength = unconsumed == 0 ? 0 : unconsumed + Math.Max(unconsumed, RetryGrowth);
                 if (read.IsCompleted)
                 {
                     Finish(buffer, consumed);
@@ -100,11 +114,18 @@ internal sealed partial class JsonRpcParser
             _state = new JsonReaderState(ReaderOptions);
             _depth = 0;
         }
+        if (_bufferOffset == 0 && start == 0 && StartsWithBom(buffer)) start = 3;
         var reader = NewReader(buffer, start, _state);
         while (true)
         {
             long checkpoint = reader.BytesConsumed;
             JsonReaderState checkpointState = reader.CurrentState;
+            if (!_spanMode && _readerBase + checkpoint >= _switchBack)
+            {
+                // The record that straddled a segment boundary is done: back to the fast single-span reader.
+                reader = NewReader(buffer, _readerBase + checkpoint, checkpointState);
+                continue;
+            }
             bool done;
             try
             {
@@ -113,7 +134,7 @@ internal sealed partial class JsonRpcParser
             catch (ChainDataException ex) when (_options.SkipBad)
             {
                 // The bad record is well-formed JSON: go back to where its step began and skip the value.
-                reader = NewReader(buffer, _readerBase + checkpoint, checkpointState);
+                reader = NewSequenceReader(buffer, _readerBase + checkpoint, checkpointState);
                 reader.Read();
                 if (reader.TokenType is (JsonTokenType.PropertyName or JsonTokenType.StartObject or JsonTokenType.StartArray) && !reader.TrySkip())
                 {
@@ -126,7 +147,7 @@ internal sealed partial class JsonRpcParser
             catch (JsonException ex)
             {
                 long at = _bufferOffset + _readerBase + reader.BytesConsumed;
-                var error = Malformed(ex, at);
+                var error = Malformed(ex, at, LastPropertyBefore(buffer, _readerBase + checkpoint, checkpointState));
                 if (!_options.SkipBad || !CanResync(buffer, at)) throw error;
                 ReportBad(error);
                 long nl = IndexOfNewline(buffer, at - _bufferOffset);
@@ -142,16 +163,47 @@ internal sealed partial class JsonRpcParser
             }
             if (!done)
             {
+                if (_spanMode && _spanEnd < buffer.Length)
+                {
+                    // The record continues in the next segment: read it with a sequence reader.
+                    reader = NewSequenceReader(buffer, _readerBase + checkpoint, checkpointState);
+                    continue;
+                }
                 _state = checkpointState;
                 return _readerBase + checkpoint;
             }
         }
     }
 
+    /// <summary>A UTF-8 byte order mark at the start of the input (some Windows tools write one).</summary>
+    private static bool StartsWithBom(in ReadOnlySequence<byte> buffer)
+    {
+        if (buffer.Length < 3) return false;
+        Span<byte> head = stackalloc byte[3];
+        buffer.Slice(0, 3).CopyTo(head);
+        return head.SequenceEqual((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]);
+    }
+
+    /// <summary>
+    /// A reader over the one segment that holds <paramref name="start"/> (reading spans is much faster than reading
+    /// a multi-segment sequence); a record that runs past the segment's end is redone with <see cref="NewSequenceReader"/>.
+    /// </summary>
     private Utf8JsonReader NewReader(in ReadOnlySequence<byte> buffer, long start, JsonReaderState state)
     {
         _readerBase = start;
-        var slice = start == 0 ? buffer : buffer.Slice(start);
+        var first = (start == 0 ? buffer : buffer.Slice(start)).First;
+        _spanMode = true;
+        _spanEnd = start + first.Length;
+        return new Utf8JsonReader(first.Span, false, state);
+    }
+
+    /// <summary>A reader over the rest of the buffer, for a record that straddles segments.</summary>
+    private Utf8JsonReader NewSequenceReader(in ReadOnlySequence<byte> buffer, long start, JsonReaderState state)
+    {
+        _readerBase = start;
+        var slice = buffer.Slice(start);
+        _spanMode = false;
+        _switchBack = start + slice.First.Length;
         return slice.IsSingleSegment ? new Utf8JsonReader(slice.FirstSpan, false, state) : new Utf8JsonReader(slice, false, state);
     }
 
@@ -263,12 +315,30 @@ internal sealed partial class JsonRpcParser
     private ChainDataException Error(long offset, string? field, string problem) =>
         new(_source, LineAt(offset), offset, field, problem);
 
-    private ChainDataException Malformed(JsonException ex, long offset)
+    private ChainDataException Malformed(JsonException ex, long offset, string? field)
     {
         string message = ex.Message;
         int cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
         if (cut > 0) message = message[..cut];
-        return new ChainDataException(_source, LineAt(offset), offset, null, "malformed JSON: " + message.TrimEnd(), ex);
+        return new ChainDataException(_source, LineAt(offset), offset, field, "malformed JSON: " + message.TrimEnd(), ex);
+    }
+
+    /// <summary>Cold path: replays the failed step to name the property nearest before the malformed JSON.</summary>
+    private string? LastPropertyBefore(in ReadOnlySequence<byte> buffer, long start, JsonReaderState state)
+    {
+        var slice = buffer.Slice(start);
+        var replay = new Utf8JsonReader(slice, false, state);
+        string? name = null;
+        try
+        {
+            while (replay.Read())
+                if (replay.TokenType == JsonTokenType.PropertyName) name = replay.GetString();
+        }
+        catch (JsonException)
+        {
+            return name;
+        }
+        return null;
     }
 
     /// <summary>Throws a bad-value error at the current token.</summary>

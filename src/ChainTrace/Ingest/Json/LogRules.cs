@@ -7,9 +7,9 @@ namespace ChainTrace.Ingest.Json;
 /// What a log means, from its topics and data alone (the rules every decoder shares):
 /// <list type="bullet">
 /// <item>Transfer with 3 topics + 32 data bytes, or 1 topic + 96 data bytes (from, to, value in data): ERC-20 transfer.</item>
-/// <item>Transfer or Approval with 4 topics: ERC-721 (a token id, never an amount), skipped.</item>
+/// <item>Transfer with 4 topics: ERC-721 (a token id, never an amount), skipped as <see cref="SkipReason.Erc721"/>.</item>
 /// <item>Any other Transfer shape, or an address word whose upper 12 bytes are not zero: skipped as malformed.</item>
-/// <item>Approval with 3 topics + 32 data bytes (owner, spender, value).</item>
+/// <item>Approval with 3 topics + 32 data bytes (owner, spender, value); other Approval shapes (ERC-721's has 4 topics) are <see cref="SkipReason.OtherEvent"/>.</item>
 /// <item>USDT Issue/Redeem: 1 topic + 32 data bytes; AddedBlackList/RemovedBlackList: 1 topic + the user in data;
 /// DestroyedBlackFunds: 1 topic + user and amount in data. Other shapes of these: <see cref="SkipReason.OtherEvent"/>.</item>
 /// </list>
@@ -55,7 +55,6 @@ internal static class LogRules
         }
         if (topic0 == EventTopics.Approval)
         {
-            if (topicCount == 4) { reason = SkipReason.Erc721; return false; }
             if (topicCount != 3 || dataLength != 32) return false;
             if (!TryWord(topics.Slice(32, 32), tron, out ev.From) || !TryWord(topics.Slice(64, 32), tron, out ev.To)) return false;
             ev.Amount = UInt256.ReadBigEndian(data[..32]);

@@ -62,6 +62,37 @@ public sealed class EtlBadInputTests
     }
 
     [Fact]
+    public void LineNumber_CountsLineBreaksInsideQuotedCells()
+    {
+        string text = $"{Header},note\r\n{Row(log: "0")},\"two\r\nlines\"\r\n{Row(log: "1")},\"a\nb\nc\"\r\n{Row(value: "x", log: "2")},ok\r\n";
+        AssertNames(Fails(text), 7, "value");
+    }
+
+    [Fact]
+    public async Task Reading_LeavesTheCallersStreamOpen()
+    {
+        foreach (bool json in new[] { false, true })
+        {
+            var stream = new MemoryStream(Encoding.UTF8.GetBytes(json ? "" : Header + "\n"));
+            await EtlReader.ReadAsync(stream, File, EtlTable.TokenTransfers, json, new EtlContext(), new EtlRecordingSink(), DecodeOptions.Default);
+            Assert.True(stream.CanRead);
+        }
+    }
+
+    [Fact]
+    public async Task Cancellation_StopsTheRead()
+    {
+        using var cts = new CancellationTokenSource();
+        await cts.CancelAsync();
+        foreach (bool json in new[] { false, true })
+        {
+            var stream = new MemoryStream(Encoding.UTF8.GetBytes(Csv(Row(log: "1"))));
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+                EtlReader.ReadAsync(stream, File, EtlTable.TokenTransfers, json, new EtlContext(), new EtlRecordingSink(), DecodeOptions.Default, cts.Token));
+        }
+    }
+
+    [Fact]
     public void MissingColumn_NamesIt_AtTheHeader()
     {
         var ex = Fails("token_address,from_address,to_address,transaction_hash,log_index,block_number\n");

@@ -30,6 +30,14 @@ public sealed class EtlLogsTests
 
     private static Hash32 Topic(Address a) => new(Word(a));
 
+    /// <summary>An address word with junk in its upper 12 bytes: not an ABI-encoded address.</summary>
+    private static byte[] Dirty(Address a)
+    {
+        var w = Word(a);
+        w[3] = 0x5a;
+        return w;
+    }
+
     private static TokenEvent Ev(TokenEventKind kind, Address contract, Address sender = default, Address receiver = default, UInt256 amount = default) =>
         new() { Kind = kind, Token = contract, From = sender, To = receiver, Amount = amount };
 
@@ -40,7 +48,7 @@ public sealed class EtlLogsTests
         from v in EtlGen.Amount
         from junk in EtlGen.Hash
         from junkData in Gen.Choose(0, 7).SelectMany(n => EtlGen.Bytes(n * 16))
-        from pick in Gen.Choose(0, 15)
+        from pick in Gen.Choose(0, 19)
         select pick switch
         {
             0 or 1 => new LogCase(contract, [EventTopics.Transfer, Topic(a), Topic(b)], Word(v), Ev(TokenEventKind.Transfer, contract, a, b, v), null),
@@ -49,7 +57,7 @@ public sealed class EtlLogsTests
             4 => new LogCase(contract, [EventTopics.Transfer, Topic(a)], [.. Word(b), .. Word(v)], null, SkipReason.MalformedTransferShape),
             5 => new LogCase(contract, [EventTopics.Transfer, Topic(a), Topic(b)], junkData.Length == 32 ? [] : junkData, null, SkipReason.MalformedTransferShape),
             6 => new LogCase(contract, [EventTopics.Approval, Topic(a), Topic(b)], Word(v), Ev(TokenEventKind.Approval, contract, a, b, v), null),
-            7 => new LogCase(contract, [EventTopics.Approval, Topic(a), Topic(b), junk], [], null, SkipReason.Erc721),
+            7 => new LogCase(contract, [EventTopics.Approval, Topic(a), Topic(b), junk], [], null, SkipReason.OtherEvent), // ERC-721 Approval: not counted as an ERC-721 transfer
             8 => new LogCase(contract, [EventTopics.Issue], Word(v), Ev(TokenEventKind.Issue, contract, amount: v), null),
             9 => new LogCase(contract, [EventTopics.Redeem], Word(v), Ev(TokenEventKind.Redeem, contract, amount: v), null),
             10 => new LogCase(contract, [EventTopics.AddedBlackList], Word(a), Ev(TokenEventKind.AddedBlackList, contract, sender: a), null),
@@ -57,6 +65,10 @@ public sealed class EtlLogsTests
             12 => new LogCase(contract, [EventTopics.DestroyedBlackFunds], [.. Word(a), .. Word(v)], Ev(TokenEventKind.DestroyedBlackFunds, contract, sender: a, amount: v), null),
             13 => new LogCase(contract, [junk, Topic(a)], junkData, null, SkipReason.OtherEvent),
             14 => new LogCase(contract, [], junkData, null, SkipReason.OtherEvent), // LOG0
+            16 => new LogCase(contract, [EventTopics.Transfer, new Hash32(Dirty(a)), Topic(b)], Word(v), null, SkipReason.MalformedTransferShape),
+            17 => new LogCase(contract, [EventTopics.Transfer], [.. Word(a), .. Dirty(b), .. Word(v)], null, SkipReason.MalformedTransferShape),
+            18 => new LogCase(contract, [EventTopics.Approval, Topic(a), new Hash32(Dirty(b))], Word(v), null, SkipReason.OtherEvent),
+            19 => new LogCase(contract, [EventTopics.AddedBlackList], Dirty(a), null, SkipReason.OtherEvent),
             _ => new LogCase(contract, [EventTopics.Issue, Topic(a)], Word(v), null, SkipReason.OtherEvent), // Issue with an indexed arg: not USDT's
         };
 
