@@ -132,7 +132,7 @@ public sealed partial class ChainTraceStore : IChainReader, IDisposable
         if (meta.Schema != CurrentSchemaVersion)
             throw new StoreException($"The store at {Path} has schema version {meta.Schema}; this build needs schema version {CurrentSchemaVersion}. Re-index into a new store.");
         if (!string.Equals(meta.Chain, Profile.Name, StringComparison.Ordinal))
-            throw new StoreException($"The store at {Path} indexes {meta.Chain}, not {Profile.Name}.");
+            throw new StoreException($"The store at {Path} indexes {meta.Chain}, not {Profile.Name}: open it with the {meta.Chain} chain profile.");
         if (meta.ChainId != Profile.ChainId)
             throw new StoreException($"The store at {Path} indexes chain id {meta.ChainId}, not {Profile.ChainId} ({Profile.Name}).");
         _meta = meta;
