@@ -1,6 +1,4 @@
-#if FULL_CLI
 using ChainTrace.Cli.Commands;
-#endif
 using ChainTrace.Cli.Infrastructure;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -39,7 +37,6 @@ internal static class Program
             config.SetExceptionHandler((e, _) => ErrorReporter.Report(e, error ?? Console.Error));
             config.CancellationExitCode(ErrorReporter.CancelledExitCode);
 
-#if FULL_CLI
             config.AddCommand<IndexCommand>("index")
                 .WithDescription("Index token transfers from JSON-RPC dumps (JSONL, .gz) or ethereum-etl CSV exports into the store.")
                 .WithExample("index", "--chain", "ethereum", "dumps/")
@@ -56,7 +53,7 @@ internal static class Program
             {
                 labels.SetDescription("Manage address labels.");
                 labels.AddCommand<LabelsImportCommand>("import")
-                    .WithDescription("Import labels from CSV (address,category,name[,source]), GraphSense TagPack YAML, or plain address lists (.txt, OFAC).")
+                    .WithDescription("Import labels from CSV (address,category,name[[,source]]), GraphSense TagPack YAML, or plain address lists (.txt, OFAC).")
                     .WithExample("labels", "import", "my-labels.csv")
                     .WithExample("labels", "import", "tagpacks/packs/exchange-wallets-binance.yaml", "sanctioned_addresses_ETH.txt");
             });
@@ -67,6 +64,20 @@ internal static class Program
                     .WithDescription("Export token transfers (ethereum-etl token_transfers columns + block_timestamp) as CSV, JSONL or Parquet.")
                     .WithExample("export", "transfers", "--format", "parquet", "--out", "transfers.parquet")
                     .WithExample("export", "transfers", "--format", "csv", "--from-block", "18000000", "--to-block", "18000100");
+            });
+            config.AddBranch<ChainSettings>("cluster", cluster =>
+            {
+                cluster.SetDescription("Cluster addresses into entities (deposit-address reuse, gas funding, approvals), with evidence for every merge.");
+                cluster.SetDefaultCommand<ClusterCommand>();
+                cluster.AddCommand<ClusterShowCommand>("show")
+                    .WithDescription("Show an address's cluster: members, labels, links with their transactions.")
+                    .WithExample("cluster", "show", "0x28C6c06298d514Db089934071355E5743bf21d60");
+                cluster.AddCommand<ClusterWhyCommand>("why")
+                    .WithDescription("Explain why two addresses share a cluster: the chain of links, each with its transactions and heuristic.")
+                    .WithExample("cluster", "why", "0xA…", "0xB…");
+                cluster.AddCommand<ClusterExportCommand>("export")
+                    .WithDescription("Export clusters (or --links with evidence) as CSV or JSONL.")
+                    .WithExample("cluster", "export", "--format", "jsonl", "--out", "clusters.jsonl");
             });
             config.AddCommand<SynthCommand>("synth")
                 .WithDescription("Generate a synthetic chain (JSON-RPC dumps and/or ethereum-etl CSV, labels, ground truth) for tests and benchmarks.")
@@ -82,7 +93,6 @@ internal static class Program
             config.AddCommand<DemoCommand>("demo")
                 .WithDescription("Generate a small chain, index it, import its labels and show what an analyst looks at first.")
                 .WithExample("demo");
-#endif
         });
         return app;
     }

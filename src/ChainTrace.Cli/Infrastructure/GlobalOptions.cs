@@ -6,7 +6,7 @@ namespace ChainTrace.Cli.Infrastructure;
 /// </summary>
 internal static class GlobalOptions
 {
-    private static readonly HashSet<string> Branches = ["labels", "export"];
+    private static readonly HashSet<string> Branches = ["labels", "export", "cluster"];
     private static readonly HashSet<string> WithValue = ["--db", "--chain"];
 
     public static string[] MoveBeforeCommand(string[] args)

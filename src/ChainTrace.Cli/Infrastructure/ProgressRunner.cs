@@ -8,7 +8,8 @@ internal readonly record struct ProgressView(double? Fraction, string Detail);
 
 /// <summary>
 /// Runs a long operation with a live Spectre progress bar on an interactive terminal, or plain progress lines
-/// (one every couple of seconds) when output is redirected.
+/// (one every couple of seconds) when output is redirected. The display is driven from a dedicated thread, so
+/// it keeps moving even when the work keeps every thread-pool thread busy.
 /// </summary>
 internal static class ProgressRunner
 {
@@ -26,42 +27,59 @@ internal static class ProgressRunner
                 .StartAsync(async ctx =>
                 {
                     var task = ctx.AddTask(Markup.Escape(label), maxValue: 1000);
-                    var run = Task.Run(() => work(latest));
-                    while (!run.IsCompleted)
+                    void Show(TProgress p)
                     {
-                        await Task.WhenAny(run, Task.Delay(150)).ConfigureAwait(false);
-                        if (latest.TryTake(out var p))
-                        {
-                            var v = view(p);
-                            if (v.Fraction is { } f) task.Value = Math.Clamp(f, 0, 1) * 1000;
-                            else task.IsIndeterminate = true;
-                            task.Description = Markup.Escape($"{label} {v.Detail}");
-                        }
+                        var v = view(p);
+                        if (v.Fraction is { } f) { task.IsIndeterminate = false; task.Value = Math.Clamp(f, 0, 1) * 1000; }
+                        else task.IsIndeterminate = true;
+                        task.Description = Markup.Escape($"{label} {v.Detail}");
                     }
+                    var run = Task.Run(() => work(latest));
+                    await PollAsync(run, TimeSpan.FromMilliseconds(150), () =>
+                    {
+                        if (latest.TryTake(out var p)) Show(p);
+                    }).ConfigureAwait(false);
                     var result = await run.ConfigureAwait(false);
-                    if (latest.TryTake(out var last)) task.Description = Markup.Escape($"{label} {view(last).Detail}");
+                    if (latest.TryTake(out var last)) Show(last);
                     task.IsIndeterminate = false;
                     task.Value = task.MaxValue;
                     return result;
                 }).ConfigureAwait(false);
         }
 
-        var interval = plainInterval ?? PlainInterval();
         var writer = console.Profile.Out.Writer;
         var started = DateTime.UtcNow;
         var runPlain = Task.Run(() => work(latest));
-        while (!runPlain.IsCompleted)
+        await PollAsync(runPlain, plainInterval ?? PlainInterval(), () =>
         {
-            await Task.WhenAny(runPlain, Task.Delay(interval)).ConfigureAwait(false);
-            if (!runPlain.IsCompleted && latest.TryTake(out var p))
-            {
-                var v = view(p);
-                var pct = v.Fraction is { } f ? (Math.Clamp(f, 0, 1) * 100).ToString("0.0", CultureInfo.InvariantCulture) + "% " : "";
-                writer.WriteLine($"{label}: {pct}{v.Detail} [{Format.Duration(DateTime.UtcNow - started)}]");
-                writer.Flush();
-            }
-        }
+            if (runPlain.IsCompleted || !latest.TryTake(out var p)) return;
+            var v = view(p);
+            var pct = v.Fraction is { } f ? (Math.Clamp(f, 0, 1) * 100).ToString("0.0", CultureInfo.InvariantCulture) + "% " : "";
+            writer.WriteLine($"{label}: {pct}{v.Detail} [{Format.Duration(DateTime.UtcNow - started)}]");
+            writer.Flush();
+        }).ConfigureAwait(false);
         return await runPlain.ConfigureAwait(false);
+    }
+
+    /// <summary>Calls <paramref name="tick"/> every <paramref name="interval"/> on its own thread until <paramref name="run"/> ends.</summary>
+    private static Task PollAsync(Task run, TimeSpan interval, Action tick)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                while (!((IAsyncResult)run).AsyncWaitHandle.WaitOne(interval)) tick();
+                done.SetResult();
+            }
+            catch (Exception e)
+            {
+                done.SetException(e);
+            }
+        })
+        { IsBackground = true, Name = "chaintrace-progress" };
+        thread.Start();
+        return done.Task;
     }
 
     /// <summary>Every 2 s, or CHAINTRACE_PROGRESS_MS milliseconds (tests use it to see progress early).</summary>

@@ -81,4 +81,6 @@ public sealed record ClusterResult
     public required int UnionFindBytesPerAddress { get; init; }
     /// <summary>Wall time.</summary>
     public required TimeSpan Elapsed { get; init; }
+    /// <summary>Wall time per phase (scan, candidates, deposit, gas, approval, union, write, summary).</summary>
+    public IReadOnlyList<KeyValuePair<string, TimeSpan>> Phases { get; init; } = [];
 }

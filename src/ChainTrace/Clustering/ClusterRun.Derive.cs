@@ -78,12 +78,48 @@ internal sealed partial class ClusterRun
             _funderDirty.Add(e);
             _spenderDirty.Add(e);
             if (_state.Peek(e).Funder is var f && f != 0 && f != AddressState.NotFresh) _funderDirty.Add(f);
-            using var c = _reader.OpenEdges(EdgeDirection.In, e, _depositToken, Seq.MinValue);
-            while (c.MoveNext())
+            var collect = new CandidatesOf(this, e);
+            _edges.Visit(EdgeDirection.In, e, _depositToken, ref collect);
+        }
+    }
+
+    /// <summary>Marks the senders of a hot wallet that are counted as its deposit candidates.</summary>
+    private readonly struct CandidatesOf(ClusterRun run, uint hot) : IEdgeVisitor
+    {
+        public bool Visit(in Edge edge)
+        {
+            uint s = edge.Counterparty;
+            if (s <= run._n && run._state.Peek(s).CountedTarget == hot) run._depositDirty.Add(s);
+            return true;
+        }
+    }
+
+    /// <summary>Collects a deposit address's distinct senders with their first deposit; stops past the bound.</summary>
+    private struct SendersOf(ClusterRun run, uint deposit) : IEdgeVisitor
+    {
+        public bool TooMany;
+
+        public bool Visit(in Edge edge)
+        {
+            uint from = edge.Counterparty;
+            if (from == run._zero || from == 0 || from == deposit) return true;
+            var senders = run._scratchSenders;
+            if (senders.TryAdd(from, edge.Seq.Value) && senders.Count > run._o.Deposit.MaxSendersPerDeposit)
             {
-                uint s = c.Current.Counterparty;
-                if (s <= _n && _state.Peek(s).CountedTarget == e) _depositDirty.Add(s);
+                TooMany = true;
+                return false;
             }
+            return true;
+        }
+    }
+
+    /// <summary>Collects the seqs of an address's transfers to one target.</summary>
+    private readonly struct SweepsTo(ClusterRun run, uint target) : IEdgeVisitor
+    {
+        public bool Visit(in Edge edge)
+        {
+            if (edge.Counterparty == target) run._scratchSweeps.Add(edge.Seq.Value);
+            return true;
         }
     }
 
@@ -124,25 +160,17 @@ internal sealed partial class ClusterRun
 
         var senders = _scratchSenders;
         senders.Clear();
-        using (var c = _reader.OpenEdges(EdgeDirection.In, d, _depositToken, Seq.MinValue))
+        var collect = new SendersOf(this, d);
+        _edges.Visit(EdgeDirection.In, d, _depositToken, ref collect);
+        if (collect.TooMany)
         {
-            while (c.MoveNext())
-            {
-                var edge = c.Current;
-                uint from = edge.Counterparty;
-                if (from == _zero || from == 0 || from == d) continue;
-                if (senders.TryAdd(from, edge.Seq.Value) && senders.Count > _o.Deposit.MaxSendersPerDeposit)
-                {
-                    _rejectedDeposits++;
-                    return false;
-                }
-            }
+            _rejectedDeposits++;
+            return false;
         }
         var sweeps = _scratchSweeps;
         sweeps.Clear();
-        using (var c = _reader.OpenEdges(EdgeDirection.Out, d, _depositToken, Seq.MinValue))
-            while (c.MoveNext())
-                if (c.Current.Counterparty == e) sweeps.Add(c.Current.Seq.Value);
+        var sweepsTo = new SweepsTo(this, e);
+        _edges.Visit(EdgeDirection.Out, d, _depositToken, ref sweepsTo);
         if (sweeps.Count == 0) return false;
 
         record = new DepositRecord(d, e, new Seq(sweeps[0]));

@@ -28,6 +28,7 @@ internal sealed partial class ClusterRun
     private readonly LabelIndex _labels;
     private readonly StateTable _state;
     private readonly string _fingerprint;
+    private readonly EdgeSource _edges;
 
     // Derived-star work lists of an incremental run (a full run re-derives everything).
     private readonly HashSet<uint> _depositDirty = [];
@@ -36,7 +37,8 @@ internal sealed partial class ClusterRun
 
     // Approvals: (owner << 32 | spender) → seq of the first approval with a non-zero amount.
     private readonly Dictionary<ulong, ulong> _approvals = [];
-    private readonly HashSet<uint> _owners = [];
+    // Owner → the spenders it approved (a transfer out of an owner costs a transaction lookup only while one of them may still link).
+    private readonly Dictionary<uint, List<uint>> _owners = [];
     private readonly Dictionary<uint, int> _ownersPerSpender = [];
     // Used pairs: spender → (owner, approval seq, transfer seq), persisted between runs.
     private readonly Dictionary<uint, List<(uint Owner, ulong Approved, ulong Used)>> _usedBySpender = [];
@@ -52,6 +54,9 @@ internal sealed partial class ClusterRun
     private long _rejectedDeposits;
 
     private long _events;
+
+    /// <summary>Transaction lookups made by the approval heuristic (diagnostics for benchmarks).</summary>
+    internal static long TxLookups;
     private ulong _txCacheKey = ulong.MaxValue;
     private uint _txCacheSender;
 
@@ -78,6 +83,7 @@ internal sealed partial class ClusterRun
         _depositToken = reader.TryGetTokenId(token.Contract, out var tid) ? tid : 0;
         if (_depositToken == 0) _depositOn = false;
         _state = new StateTable(_n, _full ? null : store, _full ? 0 : _meta!.AddressCount);
+        _edges = new EdgeSource(reader);
     }
 
     public bool Full => _full;
@@ -85,18 +91,28 @@ internal sealed partial class ClusterRun
     public ClusterResult Execute()
     {
         using var writer = _store.AcquireWriter();
+        using var edges = _edges;
         var clock = Stopwatch.StartNew();
         Seq from = _full ? Seq.MinValue : new Seq(_meta!.Cursor.Value + 1);
         Seq to = _reader.IndexedHead is { } head ? new Seq(((head + 1) << 32) - 1) : Seq.MinValue;
         if (_reader.IndexedHead is null) from = new Seq(1); // nothing indexed: process nothing
 
         if (!_full) LoadApprovalState(from);
-        if (from <= to) Stream(from, to);
+        if (from <= to)
+        {
+            if (_reader is ChainTraceStore rocks) StreamRocks(rocks, from, to);
+            else Stream(from, to);
+        }
+        Lap("scan");
 
         DeriveCandidates();
+        Lap("candidates");
         DeriveDepositStars();
+        Lap("deposit");
         DeriveGasStars();
+        Lap("gas");
         DeriveApprovalStars();
+        Lap("approval");
 
         using var batch = _store.BeginBatch();
         if (_full) batch.Clear();
@@ -106,6 +122,7 @@ internal sealed partial class ClusterRun
         foreach (var d in _depositPuts) batch.PutDeposit(d);
 
         var union = UpdateClusters(batch);
+        Lap("union");
 
         _state.Save(batch);
         if (_pairsChanged || _full) batch.PutBlob(ApprovalPairsBlob, EncodePairs());
@@ -114,8 +131,20 @@ internal sealed partial class ClusterRun
             _o.Heuristics, _o.Deposit.LinkDepositAddressToCustomer));
         Report("write", 0, 0);
         batch.Commit();
+        Lap("write");
 
-        return Summarise(union, from, cursor, clock.Elapsed);
+        var result = Summarise(union, from, cursor, clock.Elapsed);
+        Lap("summary");
+        return result with { Phases = _phases };
+    }
+
+    private readonly List<KeyValuePair<string, TimeSpan>> _phases = [];
+    private readonly Stopwatch _lap = Stopwatch.StartNew();
+
+    private void Lap(string phase)
+    {
+        _phases.Add(new(phase, _lap.Elapsed));
+        _lap.Restart();
     }
 
     private void Report(string phase, long done, long total) => _progress?.Report(new ClusterProgress(phase, done, total));
@@ -183,7 +212,7 @@ internal sealed partial class ClusterRun
             if (to != _zero && to != 0) Inflow(to, amount, block);
             if (fromReal) Outflow(f, to, amount, block);
         }
-        if (_approvalOn && fromReal && _owners.Contains(f)) CheckTransferFrom(f, r.Seq);
+        if (_approvalOn && fromReal && _owners.TryGetValue(f, out var spenders) && AnyLinkableSpender(spenders)) CheckTransferFrom(f, r.Seq);
     }
 
     private void Inflow(uint d, ulong amount, uint block)
@@ -253,9 +282,21 @@ internal sealed partial class ClusterRun
         if (amount.IsZero || owner == spender || owner == 0 || spender == 0) return;
         ulong key = ((ulong)owner << 32) | spender;
         if (!_approvals.TryAdd(key, seq)) return;
-        _owners.Add(owner);
+        if (!_owners.TryGetValue(owner, out var spenders)) _owners[owner] = spenders = [];
+        spenders.Add(spender);
         _ownersPerSpender[spender] = _ownersPerSpender.GetValueOrDefault(spender) + 1;
         if (markDirty && !_full) _spenderDirty.Add(spender);
+    }
+
+    /// <summary>
+    /// True if one of the spenders may still get an approval link: not a labelled service and not approved by
+    /// too many owners. Both only ever get worse as history grows, so skipping the check is never wrong later.
+    /// </summary>
+    private bool AnyLinkableSpender(List<uint> spenders)
+    {
+        foreach (uint b in spenders)
+            if (!_labels.IsService(b) && _ownersPerSpender.GetValueOrDefault(b) <= _o.Approval.MaxOwnersPerSpender) return true;
+        return false;
     }
 
     private void CheckTransferFrom(uint owner, Seq seq)
@@ -263,6 +304,7 @@ internal sealed partial class ClusterRun
         ulong txKey = seq.Value >> 16;
         if (txKey != _txCacheKey)
         {
+            TxLookups++;
             _txCacheKey = txKey;
             _txCacheSender = _reader.TryGetTransaction(seq.Block, seq.TxIndex, out var tx) ? tx.FromId : 0;
         }

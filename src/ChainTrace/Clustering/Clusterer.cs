@@ -72,6 +72,12 @@ public sealed class Clusterer
         Options = options ?? new ClusterOptions();
     }
 
+    /// <summary>Creates a clusterer over a RocksDB chain store, keeping clusters in its reserved column families.</summary>
+    public Clusterer(ChainTraceStore store, ClusterOptions? options = null)
+        : this(store, new RocksClusterStore(store ?? throw new ArgumentNullException(nameof(store))), options)
+    {
+    }
+
     /// <summary>The chain.</summary>
     public IChainReader Reader { get; }
 

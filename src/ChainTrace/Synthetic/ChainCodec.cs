@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Text;
 using ChainTrace.Ingest;
@@ -171,6 +170,4 @@ internal sealed class ChainCodec
         return hex;
     }
 
-    /// <summary>Reads the 20 bytes of an address id (tests and cold paths).</summary>
-    public static ulong Fingerprint(ReadOnlySpan<byte> address20) => BinaryPrimitives.ReadUInt64BigEndian(address20);
 }

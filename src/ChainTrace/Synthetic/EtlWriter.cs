@@ -60,19 +60,7 @@ internal sealed class EtlWriter : IBlockWriter
         return b;
     }
 
-    private static void Hex64(Utf8Sink s, ReadOnlySpan<byte> hex64)
-    {
-        var d = s.Take(66);
-        d[0] = (byte)'0'; d[1] = (byte)'x';
-        hex64.CopyTo(d[2..]);
-    }
-
-    private void AddressValue(Utf8Sink s, int id)
-    {
-        var d = s.Take(42);
-        d[0] = (byte)'0'; d[1] = (byte)'x';
-        _codec.WriteAddressHex(id, d[2..]);
-    }
+    private const int MaxRecord = 2048;
 
     public void WriteBlock(SynthBlock block)
     {
@@ -99,105 +87,112 @@ internal sealed class EtlWriter : IBlockWriter
 
     private void WriteBlockRow(Utf8Sink s, SynthBlock block, long timestamp, long gasUsed)
     {
-        s.Decimal(block.Number);
-        s.Byte((byte)',');
-        Hex64(s, _blockHash);
-        s.Byte((byte)',');
+        var w = new RecordWriter(s.Begin(MaxRecord));
+        w.Decimal(block.Number);
+        w.Byte((byte)',');
+        w.Hash(_blockHash, quoted: false);
+        w.Byte((byte)',');
         _codec.WriteBlockHash(block.Number - 1, _scratch);
-        Hex64(s, _scratch);
-        s.Raw(",0x0000000000000000,0x1dcc4de8dec75d7aab85b567b6ccd41ad312451b948a7413f0a142fd40d49347,"u8);
-        s.Raw(EmptyBloom);
+        w.Hash(_scratch, quoted: false);
+        w.Raw(",0x0000000000000000,0x1dcc4de8dec75d7aab85b567b6ccd41ad312451b948a7413f0a142fd40d49347,"u8);
+        w.Raw(EmptyBloom);
         for (ulong root = 3; root <= 5; root++)
         {
-            s.Byte((byte)',');
+            w.Byte((byte)',');
             _codec.WriteHash(root, block.Number, 0, _scratch);
-            Hex64(s, _scratch);
+            w.Hash(_scratch, quoted: false);
         }
-        s.Byte((byte)',');
-        AddressValue(s, ChainCodec.Miner);
-        s.Raw(",0,58750003716598352816469,"u8);
-        s.Decimal(600 + 150L * block.Count);
-        s.Raw(",0x,30000000,"u8);
-        s.Decimal(gasUsed);
-        s.Byte((byte)',');
-        s.Decimal(timestamp);
-        s.Byte((byte)',');
-        s.Decimal(block.Count);
-        s.Raw(",15000000000,,,,\n"u8);
+        w.Byte((byte)',');
+        w.Address(_codec, ChainCodec.Miner, quoted: false);
+        w.Raw(",0,58750003716598352816469,"u8);
+        w.Decimal(600 + 150L * block.Count);
+        w.Raw(",0x,30000000,"u8);
+        w.Decimal(gasUsed);
+        w.Byte((byte)',');
+        w.Decimal(timestamp);
+        w.Byte((byte)',');
+        w.Decimal(block.Count);
+        w.Raw(",15000000000,,,,\n"u8);
+        s.Commit(w.Length);
     }
 
     private void WriteTransaction(Utf8Sink s, SynthBlock block, int index, in SynthTx tx, long timestamp)
     {
-        Hex64(s, _txHash);
-        s.Byte((byte)',');
-        s.Decimal(tx.Nonce);
-        s.Byte((byte)',');
-        Hex64(s, _blockHash);
-        s.Byte((byte)',');
-        s.Decimal(block.Number);
-        s.Byte((byte)',');
-        s.Decimal(index);
-        s.Byte((byte)',');
-        AddressValue(s, tx.Sender);
-        s.Byte((byte)',');
-        AddressValue(s, tx.Target);
-        s.Byte((byte)',');
-        s.Decimal(tx.Value);
-        s.Byte((byte)',');
-        s.Decimal(tx.Gas);
-        s.Raw(",20000000000,0x"u8);
-        var input = s.Take(TxEncoding.MaxInputHex);
-        int n = TxEncoding.WriteInput(_codec, tx, input);
-        s.Untake(TxEncoding.MaxInputHex - n);
-        s.Byte((byte)',');
-        s.Decimal(timestamp);
-        s.Raw(",,,0,,\n"u8);
+        var w = new RecordWriter(s.Begin(MaxRecord));
+        w.Hash(_txHash, quoted: false);
+        w.Byte((byte)',');
+        w.Decimal(tx.Nonce);
+        w.Byte((byte)',');
+        w.Hash(_blockHash, quoted: false);
+        w.Byte((byte)',');
+        w.Decimal(block.Number);
+        w.Byte((byte)',');
+        w.Decimal(index);
+        w.Byte((byte)',');
+        w.Address(_codec, tx.Sender, quoted: false);
+        w.Byte((byte)',');
+        w.Address(_codec, tx.Target, quoted: false);
+        w.Byte((byte)',');
+        w.Decimal(tx.Value);
+        w.Byte((byte)',');
+        w.Decimal(tx.Gas);
+        w.Raw(",20000000000,0x"u8);
+        int n = TxEncoding.WriteInput(_codec, tx, w.Take(TxEncoding.MaxInputHex));
+        w.Untake(TxEncoding.MaxInputHex - n);
+        w.Byte((byte)',');
+        w.Decimal(timestamp);
+        w.Raw(",,,0,,\n"u8);
+        s.Commit(w.Length);
     }
 
     private void WriteTokenTransfer(Utf8Sink s, SynthBlock block, in SynthTx tx, uint logIndex)
     {
-        AddressValue(s, ChainCodec.Contract);
-        s.Byte((byte)',');
-        AddressValue(s, tx.A);
-        s.Byte((byte)',');
-        AddressValue(s, tx.B);
-        s.Byte((byte)',');
-        s.Decimal(tx.Amount);
-        s.Byte((byte)',');
-        Hex64(s, _txHash);
-        s.Byte((byte)',');
-        s.Decimal(logIndex);
-        s.Byte((byte)',');
-        s.Decimal(block.Number);
-        s.Byte((byte)'\n');
+        var w = new RecordWriter(s.Begin(MaxRecord));
+        w.Address(_codec, ChainCodec.Contract, quoted: false);
+        w.Byte((byte)',');
+        w.Address(_codec, tx.A, quoted: false);
+        w.Byte((byte)',');
+        w.Address(_codec, tx.B, quoted: false);
+        w.Byte((byte)',');
+        w.Decimal(tx.Amount);
+        w.Byte((byte)',');
+        w.Hash(_txHash, quoted: false);
+        w.Byte((byte)',');
+        w.Decimal(logIndex);
+        w.Byte((byte)',');
+        w.Decimal(block.Number);
+        w.Byte((byte)'\n');
+        s.Commit(w.Length);
     }
 
     private void WriteLog(Utf8Sink s, SynthBlock block, int index, in SynthTx tx, uint logIndex)
     {
-        s.Decimal(logIndex);
-        s.Byte((byte)',');
-        Hex64(s, _txHash);
-        s.Byte((byte)',');
-        s.Decimal(index);
-        s.Byte((byte)',');
-        Hex64(s, _blockHash);
-        s.Byte((byte)',');
-        s.Decimal(block.Number);
-        s.Byte((byte)',');
-        AddressValue(s, ChainCodec.Contract);
-        s.Raw(",0x"u8);
-        TxEncoding.WriteLogData(_codec, tx, s.Take(64));
-        s.Byte((byte)',');
+        var w = new RecordWriter(s.Begin(MaxRecord));
+        w.Decimal(logIndex);
+        w.Byte((byte)',');
+        w.Hash(_txHash, quoted: false);
+        w.Byte((byte)',');
+        w.Decimal(index);
+        w.Byte((byte)',');
+        w.Hash(_blockHash, quoted: false);
+        w.Byte((byte)',');
+        w.Decimal(block.Number);
+        w.Byte((byte)',');
+        w.Address(_codec, ChainCodec.Contract, quoted: false);
+        w.Raw(",0x"u8);
+        TxEncoding.WriteLogData(_codec, tx, w.Take(64));
+        w.Byte((byte)',');
         int topics = TxEncoding.TopicCount(tx);
-        if (topics > 1) s.Byte((byte)'"');
+        if (topics > 1) w.Byte((byte)'"');
         for (int t = 0; t < topics; t++)
         {
-            if (t > 0) s.Byte((byte)',');
-            s.Raw("0x"u8);
-            TxEncoding.WriteTopic(_codec, tx, t, s.Take(64));
+            if (t > 0) w.Byte((byte)',');
+            w.Raw("0x"u8);
+            TxEncoding.WriteTopic(_codec, tx, t, w.Take(64));
         }
-        if (topics > 1) s.Byte((byte)'"');
-        s.Byte((byte)'\n');
+        if (topics > 1) w.Byte((byte)'"');
+        w.Byte((byte)'\n');
+        s.Commit(w.Length);
     }
 
     public void Complete()

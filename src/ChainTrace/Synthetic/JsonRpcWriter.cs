@@ -2,13 +2,15 @@ namespace ChainTrace.Synthetic;
 
 /// <summary>
 /// Writes <c>logs.jsonl</c> (one eth_getLogs response per line, each covering <see cref="BlocksPerLogsLine"/>
-/// blocks) and <c>blocks.jsonl</c> (one eth_getBlockByNumber response with full transactions per line), the way an
+/// blocks) or <c>blocks.jsonl</c> (one eth_getBlockByNumber response with full transactions per line), the way an
 /// Ethereum node answers: lower-case hex, quantities without leading zeros.
 /// </summary>
 internal sealed class JsonRpcWriter : IBlockWriter
 {
     /// <summary>Blocks per eth_getLogs response line.</summary>
     public const int BlocksPerLogsLine = 20;
+
+    private const int MaxRecord = 2048;
 
     private readonly ChainCodec _codec;
     private readonly ulong _startBlock;
@@ -36,83 +38,63 @@ internal sealed class JsonRpcWriter : IBlockWriter
     public void WriteBlock(SynthBlock block)
     {
         _codec.WriteBlockHash(block.Number, _blockHash);
-        _codec.WriteBlockHash(block.Number - 1, _parentHash);
         if (_logs is not null) WriteLogs(_logs, block);
-        if (_blocks is not null) WriteBlockLine(_blocks, block);
-    }
-
-    private void Quantity(Utf8Sink s, ulong value)
-    {
-        s.Byte((byte)'"');
-        s.HexQuantity(value);
-        s.Byte((byte)'"');
-    }
-
-    private static void Hex64(Utf8Sink s, ReadOnlySpan<byte> hex64)
-    {
-        var d = s.Take(68);
-        d[0] = (byte)'"'; d[1] = (byte)'0'; d[2] = (byte)'x';
-        hex64.CopyTo(d[3..]);
-        d[67] = (byte)'"';
-    }
-
-    private void AddressValue(Utf8Sink s, int id)
-    {
-        var d = s.Take(44);
-        d[0] = (byte)'"'; d[1] = (byte)'0'; d[2] = (byte)'x';
-        _codec.WriteAddressHex(id, d[3..]);
-        d[43] = (byte)'"';
+        if (_blocks is not null)
+        {
+            _codec.WriteBlockHash(block.Number - 1, _parentHash);
+            WriteBlockLine(_blocks, block);
+        }
     }
 
     private void WriteLogs(Utf8Sink s, SynthBlock block)
     {
         if (!_lineOpen)
         {
-            s.Raw("{\"jsonrpc\":\"2.0\",\"id\":"u8);
-            s.Decimal(++_logsId);
-            s.Raw(",\"result\":["u8);
+            var w = new RecordWriter(s.Begin(64));
+            w.Raw("{\"jsonrpc\":\"2.0\",\"id\":"u8);
+            w.Decimal(++_logsId);
+            w.Raw(",\"result\":["u8);
+            s.Commit(w.Length);
             _lineOpen = true;
             _lineHasLog = false;
         }
-        long timestamp = _codec.OutputTimestamp(block.Timestamp);
+        ulong timestamp = (ulong)_codec.OutputTimestamp(block.Timestamp);
         uint logIndex = 0;
         for (int i = 0; i < block.Count; i++)
         {
             ref readonly var tx = ref block.Txs[i];
             if (!tx.HasLog) continue;
             _codec.WriteTxHash(block.Number, i, _txHash);
-            if (_lineHasLog) s.Byte((byte)',');
+            var w = new RecordWriter(s.Begin(MaxRecord));
+            if (_lineHasLog) w.Byte((byte)',');
             _lineHasLog = true;
-            s.Raw("{\"address\":"u8);
-            AddressValue(s, ChainCodec.Contract);
-            s.Raw(",\"topics\":["u8);
+            w.Raw("{\"address\":"u8);
+            w.Address(_codec, ChainCodec.Contract, quoted: true);
+            w.Raw(",\"topics\":["u8);
             int topics = TxEncoding.TopicCount(tx);
             for (int t = 0; t < topics; t++)
             {
-                if (t > 0) s.Byte((byte)',');
-                var d = s.Take(68);
-                d[0] = (byte)'"'; d[1] = (byte)'0'; d[2] = (byte)'x';
-                TxEncoding.WriteTopic(_codec, tx, t, d[3..]);
-                d[67] = (byte)'"';
+                if (t > 0) w.Byte((byte)',');
+                w.Raw("\"0x"u8);
+                TxEncoding.WriteTopic(_codec, tx, t, w.Take(64));
+                w.Byte((byte)'"');
             }
-            s.Raw("],\"data\":"u8);
-            var data = s.Take(68);
-            data[0] = (byte)'"'; data[1] = (byte)'0'; data[2] = (byte)'x';
-            TxEncoding.WriteLogData(_codec, tx, data[3..]);
-            data[67] = (byte)'"';
-            s.Raw(",\"blockNumber\":"u8);
-            Quantity(s, block.Number);
-            s.Raw(",\"transactionHash\":"u8);
-            Hex64(s, _txHash);
-            s.Raw(",\"transactionIndex\":"u8);
-            Quantity(s, (ulong)i);
-            s.Raw(",\"blockHash\":"u8);
-            Hex64(s, _blockHash);
-            s.Raw(",\"logIndex\":"u8);
-            Quantity(s, logIndex++);
-            s.Raw(",\"removed\":false,\"blockTimestamp\":"u8);
-            Quantity(s, (ulong)timestamp);
-            s.Byte((byte)'}');
+            w.Raw("],\"data\":\"0x"u8);
+            TxEncoding.WriteLogData(_codec, tx, w.Take(64));
+            w.Raw("\",\"blockNumber\":"u8);
+            w.Quantity(block.Number);
+            w.Raw(",\"transactionHash\":"u8);
+            w.Hash(_txHash, quoted: true);
+            w.Raw(",\"transactionIndex\":"u8);
+            w.Quantity((ulong)i);
+            w.Raw(",\"blockHash\":"u8);
+            w.Hash(_blockHash, quoted: true);
+            w.Raw(",\"logIndex\":"u8);
+            w.Quantity(logIndex++);
+            w.Raw(",\"removed\":false,\"blockTimestamp\":"u8);
+            w.Quantity(timestamp);
+            w.Byte((byte)'}');
+            s.Commit(w.Length);
         }
         if ((block.Number - _startBlock + 1) % BlocksPerLogsLine == 0) CloseLogsLine();
     }
@@ -128,51 +110,55 @@ internal sealed class JsonRpcWriter : IBlockWriter
     {
         long gasUsed = 0;
         for (int i = 0; i < block.Count; i++) gasUsed += block.Txs[i].Gas;
-        s.Raw("{\"jsonrpc\":\"2.0\",\"id\":"u8);
-        s.Decimal(++_blocksId);
-        s.Raw(",\"result\":{\"number\":"u8);
-        Quantity(s, block.Number);
-        s.Raw(",\"hash\":"u8);
-        Hex64(s, _blockHash);
-        s.Raw(",\"parentHash\":"u8);
-        Hex64(s, _parentHash);
-        s.Raw(",\"timestamp\":"u8);
-        Quantity(s, (ulong)_codec.OutputTimestamp(block.Timestamp));
-        s.Raw(",\"miner\":"u8);
-        AddressValue(s, ChainCodec.Miner);
-        s.Raw(",\"gasLimit\":\"0x1c9c380\",\"gasUsed\":"u8);
-        Quantity(s, (ulong)gasUsed);
-        s.Raw(",\"baseFeePerGas\":\"0x37e11d600\",\"transactions\":["u8);
+        var w = new RecordWriter(s.Begin(MaxRecord));
+        w.Raw("{\"jsonrpc\":\"2.0\",\"id\":"u8);
+        w.Decimal(++_blocksId);
+        w.Raw(",\"result\":{\"number\":"u8);
+        w.Quantity(block.Number);
+        w.Raw(",\"hash\":"u8);
+        w.Hash(_blockHash, quoted: true);
+        w.Raw(",\"parentHash\":"u8);
+        w.Hash(_parentHash, quoted: true);
+        w.Raw(",\"timestamp\":"u8);
+        w.Quantity((ulong)_codec.OutputTimestamp(block.Timestamp));
+        w.Raw(",\"miner\":"u8);
+        w.Address(_codec, ChainCodec.Miner, quoted: true);
+        w.Raw(",\"gasLimit\":\"0x1c9c380\",\"gasUsed\":"u8);
+        w.Quantity((ulong)gasUsed);
+        w.Raw(",\"baseFeePerGas\":\"0x37e11d600\",\"transactions\":["u8);
+        s.Commit(w.Length);
         for (int i = 0; i < block.Count; i++)
         {
             ref readonly var tx = ref block.Txs[i];
             _codec.WriteTxHash(block.Number, i, _txHash);
-            if (i > 0) s.Byte((byte)',');
-            s.Raw("{\"hash\":"u8);
-            Hex64(s, _txHash);
-            s.Raw(",\"nonce\":"u8);
-            Quantity(s, (ulong)tx.Nonce);
-            s.Raw(",\"blockHash\":"u8);
-            Hex64(s, _blockHash);
-            s.Raw(",\"blockNumber\":"u8);
-            Quantity(s, block.Number);
-            s.Raw(",\"transactionIndex\":"u8);
-            Quantity(s, (ulong)i);
-            s.Raw(",\"from\":"u8);
-            AddressValue(s, tx.Sender);
-            s.Raw(",\"to\":"u8);
-            AddressValue(s, tx.Target);
-            s.Raw(",\"value\":"u8);
-            Quantity(s, (ulong)tx.Value);
-            s.Raw(",\"gas\":"u8);
-            Quantity(s, (ulong)tx.Gas);
-            s.Raw(",\"gasPrice\":\"0x4a817c800\",\"input\":\"0x"u8);
-            var input = s.Take(TxEncoding.MaxInputHex);
+            w = new RecordWriter(s.Begin(MaxRecord));
+            if (i > 0) w.Byte((byte)',');
+            w.Raw("{\"hash\":"u8);
+            w.Hash(_txHash, quoted: true);
+            w.Raw(",\"nonce\":"u8);
+            w.Quantity((ulong)tx.Nonce);
+            w.Raw(",\"blockHash\":"u8);
+            w.Hash(_blockHash, quoted: true);
+            w.Raw(",\"blockNumber\":"u8);
+            w.Quantity(block.Number);
+            w.Raw(",\"transactionIndex\":"u8);
+            w.Quantity((ulong)i);
+            w.Raw(",\"from\":"u8);
+            w.Address(_codec, tx.Sender, quoted: true);
+            w.Raw(",\"to\":"u8);
+            w.Address(_codec, tx.Target, quoted: true);
+            w.Raw(",\"value\":"u8);
+            w.Quantity((ulong)tx.Value);
+            w.Raw(",\"gas\":"u8);
+            w.Quantity((ulong)tx.Gas);
+            w.Raw(",\"gasPrice\":\"0x4a817c800\",\"input\":\"0x"u8);
+            var input = w.Take(TxEncoding.MaxInputHex);
             int n = TxEncoding.WriteInput(_codec, tx, input);
-            s.Untake(TxEncoding.MaxInputHex - n);
-            s.Raw("\",\"type\":\"0x0\",\"chainId\":"u8);
-            Quantity(s, _codec.Profile.ChainId);
-            s.Byte((byte)'}');
+            w.Untake(TxEncoding.MaxInputHex - n);
+            w.Raw("\",\"type\":\"0x0\",\"chainId\":"u8);
+            w.Quantity(_codec.Profile.ChainId);
+            w.Byte((byte)'}');
+            s.Commit(w.Length);
         }
         s.Raw("]}}\n"u8);
     }

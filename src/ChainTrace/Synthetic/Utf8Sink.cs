@@ -1,4 +1,3 @@
-using System.Buffers.Text;
 using System.IO.Compression;
 using System.Runtime.CompilerServices;
 
@@ -42,13 +41,6 @@ internal sealed class Utf8Sink : IDisposable
     /// <summary>The file's path.</summary>
     public string Path { get; }
 
-    /// <summary>Makes room for at least <paramref name="n"/> bytes (n ≤ 1 MiB).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Ensure(int n)
-    {
-        if (_buffer.Length - _pos < n) Flush();
-    }
-
     /// <summary>Flushes the buffer to the stream.</summary>
     public void Flush()
     {
@@ -65,58 +57,17 @@ internal sealed class Utf8Sink : IDisposable
         _pos += bytes.Length;
     }
 
-    /// <summary>Writes one byte.</summary>
+    /// <summary>Reserves at least <paramref name="max"/> bytes for one record; follow with <see cref="Commit"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Byte(byte b)
+    public Span<byte> Begin(int max)
     {
-        if (_pos == _buffer.Length) Flush();
-        _buffer[_pos++] = b;
+        if (_buffer.Length - _pos < max) Flush();
+        return _buffer.AsSpan(_pos);
     }
 
-    /// <summary>Hands out the next <paramref name="n"/> bytes for the caller to fill.</summary>
+    /// <summary>Keeps the first <paramref name="n"/> bytes of the span <see cref="Begin"/> returned.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Span<byte> Take(int n)
-    {
-        if (_buffer.Length - _pos < n) Flush();
-        var s = _buffer.AsSpan(_pos, n);
-        _pos += n;
-        return s;
-    }
-
-    /// <summary>Gives back the last <paramref name="n"/> bytes of a <see cref="Take"/> that were not used.</summary>
-    public void Untake(int n) => _pos -= n;
-
-    /// <summary>Writes an unsigned decimal number.</summary>
-    public void Decimal(ulong value)
-    {
-        Ensure(20);
-        Utf8Formatter.TryFormat(value, _buffer.AsSpan(_pos), out int written);
-        _pos += written;
-    }
-
-    /// <summary>Writes a signed decimal number.</summary>
-    public void Decimal(long value)
-    {
-        Ensure(20);
-        Utf8Formatter.TryFormat(value, _buffer.AsSpan(_pos), out int written);
-        _pos += written;
-    }
-
-    /// <summary>Writes a JSON-RPC quantity: "0x" and lower-case hex without leading zeros ("0x0" for zero).</summary>
-    public void HexQuantity(ulong value)
-    {
-        Ensure(18);
-        var b = _buffer.AsSpan(_pos);
-        b[0] = (byte)'0';
-        b[1] = (byte)'x';
-        int digits = value == 0 ? 1 : (67 - (int)ulong.LeadingZeroCount(value)) >> 2;
-        for (int i = digits - 1; i >= 0; i--)
-        {
-            b[2 + i] = HexDigits[(int)(value & 0xF)];
-            value >>= 4;
-        }
-        _pos += 2 + digits;
-    }
+    public void Commit(int n) => _pos += n;
 
     /// <summary>Writes 16 lower-case hex digits of a 64-bit value into <paramref name="dst"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -1,4 +1,3 @@
-#if FULL_CLI
 using System.IO.Compression;
 using System.Text.RegularExpressions;
 using ChainTrace.Primitives;
@@ -150,4 +149,3 @@ public sealed partial class IndexBadInputTests(SynthFixture synth) : IClassFixtu
     [GeneratedRegex(@"\bbad records\s*[│|]\s*([\d,]+)")]
     private static partial Regex BadRecordsRow();
 }
-#endif

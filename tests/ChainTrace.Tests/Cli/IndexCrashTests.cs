@@ -1,4 +1,3 @@
-#if FULL_CLI
 using System.Diagnostics;
 using ChainTrace.Indexing;
 using ChainTrace.Primitives;
@@ -104,4 +103,3 @@ public sealed class IndexCrashTests(ITestOutputHelper output)
     public Task Heavy_ManySigkills_OnALargerChain() =>
         CrashAndRecoverAsync("auto", transfers: 400_000, kills: 12, seed: 23);
 }
-#endif

@@ -1,4 +1,3 @@
-#if FULL_CLI
 using ChainTrace.Primitives;
 using ChainTrace.Synthetic;
 
@@ -27,4 +26,3 @@ public sealed class SynthFixture : IDisposable
 
     public void Dispose() => _dir.Dispose();
 }
-#endif

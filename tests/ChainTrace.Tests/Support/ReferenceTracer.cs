@@ -187,10 +187,13 @@ public static class ReferenceTracer
                 int hop = hops[t.From] + 1;
                 if (!hops.TryGetValue(t.To, out int known) || hop < known) hops[t.To] = hop;
             }
-            // Terminals absorb: they are counted here and never pass taint on (senderPasses is false for them),
-            // but their balances and lots are still kept so that their own later outflows replay correctly.
+            // Terminals absorb: they are counted here and hold no taint afterwards (they never pass it on), but
+            // their balances and lots are still kept so that their own later outflows replay correctly.
             if (reached && isTerminal(t.To))
+            {
                 terminals[t.To] = terminals.GetValueOrDefault(t.To, Fraction.Zero) + incoming;
+                reached = false;
+            }
             switch (model)
             {
                 case TaintModel.Poison:

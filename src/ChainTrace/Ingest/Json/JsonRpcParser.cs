@@ -37,6 +37,9 @@ internal sealed partial class JsonRpcParser
     private long _linesBefore;        // newlines before _buffer
     private long _lastNewline = -1;   // offset of the last newline before _buffer
     private long _readerBase;         // offset of the current reader's first byte, relative to _buffer
+    private bool _spanMode;           // the reader reads one segment's span
+    private long _spanEnd;            // span mode: where that segment ends, relative to _buffer
+    private long _switchBack;         // sequence mode: the segment boundary after which span mode resumes
     private long _topValueStart;      // offset where the current top-level value began
     private bool _resync;             // skipping to the next line after malformed JSON (SkipBad)
     private long _progress;
@@ -111,11 +114,18 @@ internal sealed partial class JsonRpcParser
             _state = new JsonReaderState(ReaderOptions);
             _depth = 0;
         }
+        if (_bufferOffset == 0 && start == 0 && StartsWithBom(buffer)) start = 3;
         var reader = NewReader(buffer, start, _state);
         while (true)
         {
             long checkpoint = reader.BytesConsumed;
             JsonReaderState checkpointState = reader.CurrentState;
+            if (!_spanMode && _readerBase + checkpoint >= _switchBack)
+            {
+                // The record that straddled a segment boundary is done: back to the fast single-span reader.
+                reader = NewReader(buffer, _readerBase + checkpoint, checkpointState);
+                continue;
+            }
             bool done;
             try
             {
@@ -124,7 +134,7 @@ internal sealed partial class JsonRpcParser
             catch (ChainDataException ex) when (_options.SkipBad)
             {
                 // The bad record is well-formed JSON: go back to where its step began and skip the value.
-                reader = NewReader(buffer, _readerBase + checkpoint, checkpointState);
+                reader = NewSequenceReader(buffer, _readerBase + checkpoint, checkpointState);
                 reader.Read();
                 if (reader.TokenType is (JsonTokenType.PropertyName or JsonTokenType.StartObject or JsonTokenType.StartArray) && !reader.TrySkip())
                 {
@@ -153,16 +163,47 @@ internal sealed partial class JsonRpcParser
             }
             if (!done)
             {
+                if (_spanMode && _spanEnd < buffer.Length)
+                {
+                    // The record continues in the next segment: read it with a sequence reader.
+                    reader = NewSequenceReader(buffer, _readerBase + checkpoint, checkpointState);
+                    continue;
+                }
                 _state = checkpointState;
                 return _readerBase + checkpoint;
             }
         }
     }
 
+    /// <summary>A UTF-8 byte order mark at the start of the input (some Windows tools write one).</summary>
+    private static bool StartsWithBom(in ReadOnlySequence<byte> buffer)
+    {
+        if (buffer.Length < 3) return false;
+        Span<byte> head = stackalloc byte[3];
+        buffer.Slice(0, 3).CopyTo(head);
+        return head.SequenceEqual((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]);
+    }
+
+    /// <summary>
+    /// A reader over the one segment that holds <paramref name="start"/> (reading spans is much faster than reading
+    /// a multi-segment sequence); a record that runs past the segment's end is redone with <see cref="NewSequenceReader"/>.
+    /// </summary>
     private Utf8JsonReader NewReader(in ReadOnlySequence<byte> buffer, long start, JsonReaderState state)
     {
         _readerBase = start;
-        var slice = start == 0 ? buffer : buffer.Slice(start);
+        var first = (start == 0 ? buffer : buffer.Slice(start)).First;
+        _spanMode = true;
+        _spanEnd = start + first.Length;
+        return new Utf8JsonReader(first.Span, false, state);
+    }
+
+    /// <summary>A reader over the rest of the buffer, for a record that straddles segments.</summary>
+    private Utf8JsonReader NewSequenceReader(in ReadOnlySequence<byte> buffer, long start, JsonReaderState state)
+    {
+        _readerBase = start;
+        var slice = buffer.Slice(start);
+        _spanMode = false;
+        _switchBack = start + slice.First.Length;
         return slice.IsSingleSegment ? new Utf8JsonReader(slice.FirstSpan, false, state) : new Utf8JsonReader(slice, false, state);
     }
 

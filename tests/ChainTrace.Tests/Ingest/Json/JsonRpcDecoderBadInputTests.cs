@@ -250,6 +250,13 @@ public sealed class JsonRpcDecoderBadInputTests
     }
 
     [Fact]
+    public async Task ByteOrderMark_IsSkipped()
+    {
+        var (sink, _) = await Decode("\uFEFF" + Response(Log()) + "\n");
+        Assert.Single(sink.Events);
+    }
+
+    [Fact]
     public async Task UnrecognisedObject_NamesLine()
     {
         var ex = await Fails("{\"foo\":1}\n");
