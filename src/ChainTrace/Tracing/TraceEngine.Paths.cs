@@ -12,7 +12,7 @@ internal sealed partial class TraceEngine
 {
     private const int MaxExpansionsPerTerminal = 5_000;
 
-    /// <summary>Tx hashes already looked up while building paths (paths to different terminals share their first transfers).</summary>
+    /// <summary>Tx hashes already looked up while building this trace's paths (paths to different terminals, and of different models, share transfers).</summary>
     private readonly Dictionary<ulong, Hash32?> _txHashes = [];
 
     private readonly record struct Partial(int Node, ulong Bound, double Width, UInt256 Amount, int Parent, int Edge, int Depth);
@@ -37,7 +37,6 @@ internal sealed partial class TraceEngine
         if (chosen.Count > options.PathTerminals) chosen.RemoveRange(options.PathTerminals, chosen.Count - options.PathTerminals);
 
         var partials = new List<Partial>();
-        _txHashes.Clear();
         var queue = new PriorityQueue<int, double>();
         foreach (int terminal in chosen)
         {
