@@ -75,6 +75,7 @@ public static class TraceLatency
             Console.WriteLine($"all four / haircut (p50): {all.P50 / one.P50:0.00}x");
 
             Console.WriteLine();
+            if (Environment.GetEnvironmentVariable("CHAINTRACE_BENCH_NO_HOPS") == "1") continue;
             Console.WriteLine("| hops | p50 | p99 | mean edges/trace | mean addresses/trace | engine B/edge | engine B/cursor |");
             Console.WriteLine("|---|---|---|---|---|---|---|");
             foreach (var s in store.BackgroundSeeds.Take(20)) tracer.Trace(new TraceOptions { Seeds = s, Hops = 3 });
