@@ -13,7 +13,7 @@ namespace ChainTrace.Benchmarks.Clustering;
 /// End-to-end clustering figures on a synthetic chain indexed into RocksDB: full clustering time per phase,
 /// memory, incremental update after a number of new blocks (the store is rolled back by that many blocks,
 /// clustered, re-indexed, and updated), and a no-op update. The store is built once under <c>--dir</c> and reused.
-/// Usage: <c>cluster [--transfers N] [--dir DIR] [--blocks K] [--repeat R]</c>.
+/// Usage: <c>cluster [--transfers N] [--dir DIR] [--blocks K] [--repeat R] [--scan]</c> (--scan: also time bare reads).
 /// </summary>
 internal static class ClusterEndToEnd
 {
@@ -22,6 +22,7 @@ internal static class ClusterEndToEnd
         long transfers = 10_000_000;
         string? dir = null;
         int blocks = 100, repeat = 1;
+        bool scan = false;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -30,8 +31,9 @@ internal static class ClusterEndToEnd
                 case "--dir": dir = args[++i]; break;
                 case "--blocks": blocks = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--repeat": repeat = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--scan": scan = true; break;
                 default:
-                    Console.Error.WriteLine($"unknown option {args[i]}; usage: cluster [--transfers N] [--dir DIR] [--blocks K] [--repeat R]");
+                    Console.Error.WriteLine($"unknown option {args[i]}; usage: cluster [--transfers N] [--dir DIR] [--blocks K] [--repeat R] [--scan]");
                     return 2;
             }
         }
@@ -59,7 +61,7 @@ internal static class ClusterEndToEnd
         using var store = ChainTraceStore.Open(storeDir, new StoreOptions { Profile = ChainProfile.Ethereum });
         var clusterer = new Clusterer(store, new RocksClusterStore(store));
         Console.WriteLine($"store: {store.AddressCount:N0} addresses, head block {store.IndexedHead}");
-        ScanOnly(store);
+        if (scan) ScanOnly(store);
         for (int r = 0; r < repeat; r++)
         {
             long allocated = GC.GetTotalAllocatedBytes(precise: true);

@@ -143,8 +143,16 @@ internal sealed class TraceCommand(IAnsiConsole console) : Command<TraceCommand.
     internal sealed class Settings : TraceSettingsBase
     {
         [CommandOption("--from <ADDRS>")]
-        [Description("Seed addresses, comma-separated, or a file with one address per line.")]
+        [Description("Seed addresses, comma-separated, or a file with one address per line; cluster:ID seeds a whole cluster.")]
         public string From { get; set; } = "";
+
+        [CommandOption("--expand-cluster")]
+        [Description("Seed every member of the seeds' clusters (needs chaintrace cluster).")]
+        public bool ExpandCluster { get; set; }
+
+        [CommandOption("--by-cluster")]
+        [Description("Also show the result collapsed to clusters (table and json).")]
+        public bool ByCluster { get; set; }
 
         [CommandOption("--direction <DIR>")]
         [Description("forward (where the money went) or backward (where it came from).")]
@@ -182,14 +190,14 @@ internal sealed class TraceCommand(IAnsiConsole console) : Command<TraceCommand.
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         using var store = StoreOpener.OpenForRead(settings.Db, settings.Profile);
-        var seeds = TraceSettingsBase.ReadSeeds(settings.From, store.Profile);
+        var seeds = ClusterTraceCli.ResolveSeeds(store, settings.From, settings.ExpandCluster, text => TraceSettingsBase.ReadSeeds(text, store.Profile));
         var direction = settings.Direction == "backward" ? TraceDirection.Backward : TraceDirection.Forward;
-        var options = settings.ToOptions(store, seeds, direction, TraceModels.Parse(settings.Model));
+        var options = ClusterTraceCli.WithDepositStops(store, settings.ToOptions(store, seeds, direction, TraceModels.Parse(settings.Model)));
         var result = new Tracer(store).Trace(options, cancellationToken);
         switch (settings.Format)
         {
             case "json":
-                settings.Emit(console, w => w.WriteLine(TraceJsonWriter.ToJson(result)));
+                settings.Emit(console, w => w.WriteLine(ClusterTraceCli.AddToJson(store, result, TraceJsonWriter.ToJson(result), settings.ByCluster)));
                 break;
             case "csv":
                 settings.Emit(console, w => TraceCsvWriter.Write(w, result));
@@ -198,7 +206,11 @@ internal sealed class TraceCommand(IAnsiConsole console) : Command<TraceCommand.
                 settings.Emit(console, w => TraceDotWriter.Write(w, result));
                 break;
             default:
-                settings.Render(console, c => Render(c, result, settings.Top));
+                settings.Render(console, c =>
+                {
+                    Render(c, result, settings.Top);
+                    ClusterTraceCli.Render(c, store, result, settings.ByCluster, settings.Top);
+                });
                 break;
         }
         return 0;
