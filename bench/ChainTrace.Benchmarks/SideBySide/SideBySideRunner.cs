@@ -18,7 +18,8 @@ namespace ChainTrace.Benchmarks.SideBySide;
 /// which has no SQL counterpart) against the recursive SQL of <see cref="SqlTrace.PoisonQuery"/>; latencies,
 /// ratio, and whether both reach the same terminals with the same amounts. Writes the queries to
 /// <c>DIR/queries.sql</c> for tools/sidebyside/postgres.sh.
-/// Usage: <c>sidebyside [--transfers N] [--hops H] [--repeat R] [--dir DIR] [--sql-timeout S]</c>.
+/// Usage: <c>sidebyside [--transfers N] [--hops H] [--repeat R] [--dir DIR] [--window case|all]</c>; <c>--window all</c> traces
+/// over the whole chain instead of each case's block window.
 /// </summary>
 internal static class SideBySideRunner
 {
@@ -29,6 +30,7 @@ internal static class SideBySideRunner
         long transfers = 1_000_000;
         int hops = 5, repeat = 10;
         string? dir = null;
+        bool wholeChain = false;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -37,8 +39,11 @@ internal static class SideBySideRunner
                 case "--hops": hops = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--repeat": repeat = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--dir": dir = args[++i]; break;
+                case "--window":
+                    wholeChain = args[++i] switch { "case" => false, "all" => true, var w => throw new ArgumentException($"--window {w}: expected case or all") };
+                    break;
                 default:
-                    Console.Error.WriteLine($"unknown option {args[i]}; usage: sidebyside [--transfers N] [--hops H] [--repeat R] [--dir DIR]");
+                    Console.Error.WriteLine($"unknown option {args[i]}; usage: sidebyside [--transfers N] [--hops H] [--repeat R] [--dir DIR] [--window case|all]");
                     return 2;
             }
         }
@@ -82,25 +87,27 @@ internal static class SideBySideRunner
         var ctHaircut = new List<double>();
         var sqlPoison = new List<double>();
         int agreeTerminals = 0, agreeAmounts = 0;
-        using var queries = new StreamWriter(Path.Combine(dir, "queries.sql"));
-        Console.WriteLine($"{truth.Cases.Count} planted cases, hops {hops}, {repeat} timed runs per query after one warm-up");
+        string queriesPath = Path.Combine(dir, wholeChain ? "queries-all.sql" : "queries.sql");
+        using var queries = new StreamWriter(queriesPath);
+        Console.WriteLine($"{truth.Cases.Count} planted cases, hops {hops}, window {(wholeChain ? "whole chain" : "each case's blocks")}, {repeat} timed runs per query after one warm-up");
         Console.WriteLine("case       kind             terminals CT/SQL  same  amounts  CT poison p50 ms  CT haircut p50 ms  SQL p50 ms  ratio");
         foreach (var c in truth.Cases)
         {
+            ulong since = wholeChain ? truth.Run.StartBlock : c.FromBlock, until = wholeChain ? truth.Run.EndBlock : c.ToBlock;
             var seeds = c.Seeds.Select(s => s.ToLowerInvariant()).ToList();
             var options = new TraceOptions
             {
                 Seeds = [.. seeds.Select(Address.Parse)],
                 Hops = hops,
                 Models = TraceModel.Poison,
-                SinceBlock = c.FromBlock,
-                UntilBlock = c.ToBlock,
+                SinceBlock = since,
+                UntilBlock = until,
                 MaxDegree = null,
                 StopCategories = StopCategories,
                 PathsPerTerminal = 0,
             };
             var haircut = options with { Models = TraceModel.Haircut };
-            string sql = SqlTrace.PoisonQuery(seeds, hops, c.FromBlock, c.ToBlock, StopCategories);
+            string sql = SqlTrace.PoisonQuery(seeds, hops, since, until, StopCategories);
             queries.WriteLine($"-- {c.Id} ({c.Kind})");
             queries.WriteLine(sql + ";");
 
@@ -126,7 +133,7 @@ internal static class SideBySideRunner
             $"DuckDB recursive SQL p50 {SqlTrace.Percentile(sqlPoison, 50):F1} ms p99 {SqlTrace.Percentile(sqlPoison, 99):F1} ms; " +
             $"ratio of p50s {SqlTrace.Percentile(sqlPoison, 50) / SqlTrace.Percentile(ctPoison, 50):F0}x");
         Console.WriteLine($"agreement: same terminals in {agreeTerminals}/{truth.Cases.Count} cases, same poison amounts in {agreeAmounts}/{truth.Cases.Count}");
-        Console.WriteLine($"setup: ChainTrace index {indexSeconds:F2} s vs DuckDB load {loadSeconds:F2} s; load average now {LoadAverage()}; queries written to {Path.Combine(dir, "queries.sql")}");
+        Console.WriteLine($"setup: ChainTrace index {indexSeconds:F2} s vs DuckDB load {loadSeconds:F2} s; load average now {LoadAverage()}; queries written to {queriesPath}");
         return agreeTerminals == truth.Cases.Count ? 0 : 1;
     }
 
