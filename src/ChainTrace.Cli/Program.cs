@@ -53,7 +53,7 @@ internal static class Program
             {
                 labels.SetDescription("Manage address labels.");
                 labels.AddCommand<LabelsImportCommand>("import")
-                    .WithDescription("Import labels from CSV (address,category,name[,source]), GraphSense TagPack YAML, or plain address lists (.txt, OFAC).")
+                    .WithDescription("Import labels from CSV (address,category,name[[,source]]), GraphSense TagPack YAML, or plain address lists (.txt, OFAC).")
                     .WithExample("labels", "import", "my-labels.csv")
                     .WithExample("labels", "import", "tagpacks/packs/exchange-wallets-binance.yaml", "sanctioned_addresses_ETH.txt");
             });

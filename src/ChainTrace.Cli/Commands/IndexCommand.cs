@@ -14,7 +14,7 @@ internal sealed class IndexCommand(IAnsiConsole console) : AsyncCommand<IndexCom
     internal sealed class Settings : ChainSettings
     {
         [CommandArgument(0, "<PATHS>")]
-        [Description("Files or directories: JSON-RPC dumps (.json/.jsonl, optionally .gz) or ethereum-etl exports (token_transfers.csv, blocks.csv, transactions.csv).")]
+        [Description("Files or directories (searched recursively for .json, .jsonl, .ndjson, .csv, optionally .gz): JSON-RPC dumps (eth_getLogs, blocks, receipts), ethereum-etl exports, TRON transaction info. The format is detected from each file's first bytes.")]
         public string[] Paths { get; set; } = [];
 
         [CommandOption("--token <TOKEN>")]
@@ -30,7 +30,7 @@ internal sealed class IndexCommand(IAnsiConsole console) : AsyncCommand<IndexCom
         public bool SkipBad { get; set; }
 
         [CommandOption("--mode <MODE>")]
-        [Description("Write path: auto (bulk for an empty store, else incremental), incremental (atomic block batches), or bulk (fast initial load).")]
+        [Description("Write path: incremental (atomic batches of whole blocks), bulk (fast initial load into an empty store; incremental otherwise), or auto (bulk when the store is empty and the input exceeds 50 MB).")]
         [DefaultValue("auto")]
         public string Mode { get; set; } = "auto";
 
@@ -71,6 +71,8 @@ internal sealed class IndexCommand(IAnsiConsole console) : AsyncCommand<IndexCom
             .ConfigureAwait(false);
 
         console.Write(SummaryTable(summary, profile));
+        foreach (var f in summary.IgnoredFiles)
+            console.MarkupLineInterpolated($"[grey]left out (not chain data): {f}[/]");
         ClusterCommand.UpdateAfterIndex(console, store, cancellationToken); // a clustered store stays clustered
         if (summary.BadRecords > 0)
         {
@@ -95,10 +97,11 @@ internal sealed class IndexCommand(IAnsiConsole console) : AsyncCommand<IndexCom
         table.AddRow("transfers stored", Format.Count(s.TransfersStored));
         table.AddRow("already indexed", Format.Count(s.AlreadyIndexed));
         foreach (var (reason, n) in s.Skipped.OrderBy(kv => kv.Key))
-            if (n > 0) table.AddRow($"skipped: {Markup.Escape(SkipName(reason))}", Format.Count(n));
+            if (n > 0 && reason != Ingest.SkipReason.BadRecord) table.AddRow($"skipped: {Markup.Escape(SkipName(reason))}", Format.Count(n));
         table.AddRow("bad records", Format.Count(s.BadRecords));
         table.AddRow("blocks", Format.Count(s.Blocks));
         table.AddRow("transactions", Format.Count(s.Transactions));
+        if (s.Reorgs > 0) table.AddRow("reorgs rolled back", Format.Count(s.Reorgs));
         table.AddRow("indexed head", s.IndexedHead is { } h ? Format.Count(h) : "-");
         table.AddRow("elapsed", Format.Duration(s.Elapsed));
         table.AddRow("rate", $"{Format.Rate(s.TransfersPerSecond)} transfers/s");

@@ -13,7 +13,7 @@ internal sealed class LabelsImportCommand(IAnsiConsole console) : Command<Labels
     internal sealed class Settings : ChainSettings
     {
         [CommandArgument(0, "<FILES>")]
-        [Description("Label files: .csv (address,category,name[,source]), .yaml/.yml GraphSense TagPacks, .txt address lists (sanctioned).")]
+        [Description("Label files: .csv (address,category,name[[,source]]), .yaml/.yml GraphSense TagPacks, .txt address lists (sanctioned).")]
         public string[] Files { get; set; } = [];
 
         public override ValidationResult Validate() =>

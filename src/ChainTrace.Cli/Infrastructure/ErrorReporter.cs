@@ -1,5 +1,6 @@
 using System.Reflection;
 using ChainTrace.Ingest;
+using ChainTrace.Storage;
 using Spectre.Console.Cli;
 
 namespace ChainTrace.Cli.Infrastructure;
@@ -28,14 +29,14 @@ internal static class ErrorReporter
                 code = CancelledExitCode;
                 message = "cancelled";
                 break;
-            case ChainDataException or CommandAppException or UsageException or FileNotFoundException or DirectoryNotFoundException
+            case ChainDataException or StoreException or CommandAppException or UsageException or FileNotFoundException or DirectoryNotFoundException
                 or UnauthorizedAccessException or ArgumentException or FormatException:
                 code = UserErrorExitCode;
                 message = root.Message;
                 break;
             default:
-                // Store errors (schema or chain mismatch, lock held by another process) are user-facing too.
-                if (root.GetType().Name is "StoreException" || root is IOException)
+                // I/O problems (disk full, a closed pipe, a store locked by another process) are the user's to fix.
+                if (root is IOException)
                 {
                     code = UserErrorExitCode;
                     message = root.Message;

@@ -12,7 +12,7 @@ internal class StoreSettings : CommandSettings
     public const string DefaultDb = "./chaintrace-data";
 
     [CommandOption("--db <DIR>")]
-    [Description("Store directory (a RocksDB database). Default: ./chaintrace-data")]
+    [Description("Store directory (a RocksDB database; one chain per store).")]
     [DefaultValue(DefaultDb)]
     public string Db { get; set; } = DefaultDb;
 }

@@ -37,6 +37,9 @@ public sealed record IndexSummary(
     int Files,
     long BytesRead)
 {
+    /// <summary>Files found in the given directories that are not chain data (labels, ground truth, notes) and were left out.</summary>
+    public IReadOnlyList<string> IgnoredFiles { get; init; } = [];
+
     /// <summary>Transfers stored per second of wall time.</summary>
     public double TransfersPerSecond => Elapsed.TotalSeconds > 0 ? TransfersStored / Elapsed.TotalSeconds : 0;
 }

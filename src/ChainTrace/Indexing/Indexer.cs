@@ -33,21 +33,23 @@ public sealed class Indexer
     internal WriterSettings Settings { get; init; } = WriterSettings.Default;
 
     /// <summary>
-    /// Indexes files and directories (see <see cref="ChainFileReader.Plan"/>). Bad input stops the run with a
+    /// Indexes files and directories (see <see cref="ChainFileReader.Plan(IReadOnlyList{string}, ICollection{string})"/>; files in directories that are not chain data are left out and listed in <see cref="IndexSummary.IgnoredFiles"/>). Bad input stops the run with a
     /// <see cref="ChainDataException"/> (unless <see cref="IndexOptions.SkipBad"/>); the store then keeps exactly
     /// what was committed before. A different token set than the store's first run is a <see cref="StoreException"/>.
     /// </summary>
-    public Task<IndexSummary> IndexAsync(IReadOnlyList<string> paths, IndexOptions options, IProgress<IndexProgress>? progress = null, CancellationToken cancellationToken = default)
+    public async Task<IndexSummary> IndexAsync(IReadOnlyList<string> paths, IndexOptions options, IProgress<IndexProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(paths);
         ArgumentNullException.ThrowIfNull(options);
-        var files = ChainFileReader.Plan(paths);
+        var ignored = new List<string>();
+        var files = ChainFileReader.Plan(paths, ignored);
         var etl = new EtlContext();
         var profile = _store.Profile;
         var sources = files
             .Select(f => new IndexSource(f.Path, f.Length, (sink, decode, ct) => ChainFileReader.ReadAsync(f, sink, decode, etl, profile, ct)))
             .ToList();
-        return IndexSourcesAsync(sources, options, progress, cancellationToken);
+        var summary = await IndexSourcesAsync(sources, options, progress, cancellationToken).ConfigureAwait(false);
+        return summary with { IgnoredFiles = ignored };
     }
 
     /// <summary>Indexes arbitrary sources (tests, benchmarks, embedders with their own decoders).</summary>
@@ -65,7 +67,7 @@ public sealed class Indexer
         using var pipeline = new IndexPipeline(core, settings.PipelineChunk);
         long bytes = 0, badRecords = 0;
         var badMessages = new List<string>();
-        long lastReport = long.MinValue;
+        long lastReport = -1000; // not long.MinValue: now - lastReport would overflow and never report
         void Report(bool force)
         {
             if (progress is null) return;

@@ -20,10 +20,19 @@ public static class ChainFileReader
     /// </summary>
     /// <param name="paths">Files and directories.</param>
     /// <exception cref="ChainDataException">A path does not exist, or a file's format is unknown.</exception>
-    public static IReadOnlyList<InputFile> Plan(IReadOnlyList<string> paths)
+    public static IReadOnlyList<InputFile> Plan(IReadOnlyList<string> paths) => Plan(paths, ignored: null);
+
+    /// <summary>
+    /// Like <see cref="Plan(IReadOnlyList{string})"/>, but a file found by expanding a directory whose format is
+    /// not chain data (a labels CSV, a ground-truth JSON, notes) is left out and its path added to
+    /// <paramref name="ignored"/> instead of stopping the run. A file named explicitly must still be chain data.
+    /// With <paramref name="ignored"/> null every unknown file is an error.
+    /// </summary>
+    public static IReadOnlyList<InputFile> Plan(IReadOnlyList<string> paths, ICollection<string>? ignored)
     {
         ArgumentNullException.ThrowIfNull(paths);
         var files = new List<string>();
+        var fromDirectories = new HashSet<string>(StringComparer.Ordinal);
         foreach (var path in paths)
         {
             if (Directory.Exists(path))
@@ -33,6 +42,7 @@ public static class ChainFileReader
                     .ToList();
                 found.Sort(StringComparer.Ordinal);
                 files.AddRange(found);
+                fromDirectories.UnionWith(found);
             }
             else if (File.Exists(path))
             {
@@ -44,7 +54,17 @@ public static class ChainFileReader
             }
         }
         var planned = new List<InputFile>(files.Count);
-        foreach (var file in files) planned.Add(DetectFile(file));
+        foreach (var file in files)
+        {
+            try
+            {
+                planned.Add(DetectFile(file));
+            }
+            catch (ChainDataException e) when (ignored is not null && fromDirectories.Contains(file) && e.Problem.StartsWith("unknown format", StringComparison.Ordinal))
+            {
+                ignored.Add(file);
+            }
+        }
         return planned.OrderBy(f => f.Rank).ToList(); // OrderBy is stable
     }
 

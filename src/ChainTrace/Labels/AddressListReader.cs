@@ -36,7 +36,7 @@ internal static class AddressListReader
             {
                 if (tokenList) { sink.SkippedOtherNetwork++; continue; }
                 throw new ChainDataException(path, lineNo, null, "address",
-                    $"'{text.ToString()}' is not a {profile.Name} address: {error}");
+                    $"'{text.ToString()}' is not a valid {profile.Name} address: {error}");
             }
             sink.Add(address, new AddressLabel(LabelCategories.Sanctioned, SanctionsName, fileName));
         }

@@ -45,7 +45,7 @@ internal static class CsvLabelReader
                 var addressText = row[addressCol].Span;
                 if (!LabelText.TryParseAddress(profile, addressText, strict: false, out var address, out var error))
                     throw new ChainDataException(path, line, null, "address",
-                        $"'{addressText.ToString()}' is not a {profile.Name} address: {error}");
+                        $"'{addressText.ToString()}' is not a valid {profile.Name} address: {error}");
                 var category = row[categoryCol].ToString();
                 if (string.IsNullOrWhiteSpace(category))
                     throw new ChainDataException(path, line, null, "category", "empty category");

@@ -77,7 +77,7 @@ internal static class TagPackReader
                 // A token's tags (USDT) span many networks (Omni, Solana, …): not ours, not an error.
                 if (!native) { sink.SkippedOtherNetwork++; continue; }
                 throw new ChainDataException(path, line, null, "address",
-                    $"'{addressText}' is not a {profile.Name} address: {error}");
+                    $"'{addressText}' is not a valid {profile.Name} address: {error}");
             }
             var category = LabelText.NormaliseCategory(Field("category") ?? "", Field("abuse"));
             var name = (Field("actor") ?? Field("label") ?? "").Trim();

@@ -77,6 +77,7 @@ public sealed partial class ChainTraceStore
         Span<byte> blockKey = stackalloc byte[4];
         KeyCodec.WriteId(blockKey, (uint)firstBlock);
         meta.BlockCount -= DeleteFrom(batch, BlocksFamily, blockKey);
+        meta.RecordsEnd = Math.Min(meta.RecordsEnd, firstBlock);
         meta.Cursor = meta.Cursor is { } c && keepThrough is { } keep ? Math.Min(c, keep) : null;
         meta.WriteTo(batch, MetaFamily);
         Write(batch);

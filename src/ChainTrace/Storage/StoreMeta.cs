@@ -46,6 +46,8 @@ internal sealed class StoreMeta
         public const string Txs = "count.txs";
         /// <summary>Stored labels (int64).</summary>
         public const string Labels = "count.labels";
+        /// <summary>Every block and transaction record is below this block (uint64): upserts above it need no existence check.</summary>
+        public const string RecordsEnd = "records_end";
         /// <summary>Present while a bulk load is ingesting files; the cursor is written when it is removed.</summary>
         public const string BulkInProgress = "bulk_in_progress";
     }
@@ -72,6 +74,8 @@ internal sealed class StoreMeta
     public long TxCount;
     /// <summary>Stored labels.</summary>
     public long LabelCount;
+    /// <summary>Upper bound (exclusive) of the blocks with a block or transaction record.</summary>
+    public ulong RecordsEnd;
     /// <summary>True while a bulk load is in progress.</summary>
     public bool BulkInProgress;
 
@@ -92,6 +96,7 @@ internal sealed class StoreMeta
         BlockCount = other.BlockCount;
         TxCount = other.TxCount;
         LabelCount = other.LabelCount;
+        RecordsEnd = other.RecordsEnd;
         BulkInProgress = other.BulkInProgress;
     }
 
@@ -123,6 +128,7 @@ internal sealed class StoreMeta
         PutLong(batch, meta, Keys.Blocks, BlockCount);
         PutLong(batch, meta, Keys.Txs, TxCount);
         PutLong(batch, meta, Keys.Labels, LabelCount);
+        PutLong(batch, meta, Keys.RecordsEnd, (long)RecordsEnd);
         if (BulkInProgress) Put(batch, meta, Keys.BulkInProgress, [1]);
         else RocksNative.Delete(batch, meta, System.Text.Encoding.ASCII.GetBytes(Keys.BulkInProgress));
     }
@@ -156,6 +162,7 @@ internal sealed class StoreMeta
             BlockCount = Get(Keys.Blocks) is { Length: 8 } b ? BinaryPrimitives.ReadInt64BigEndian(b) : 0,
             TxCount = Get(Keys.Txs) is { Length: 8 } x ? BinaryPrimitives.ReadInt64BigEndian(x) : 0,
             LabelCount = Get(Keys.Labels) is { Length: 8 } l ? BinaryPrimitives.ReadInt64BigEndian(l) : 0,
+            RecordsEnd = Get(Keys.RecordsEnd) is { Length: 8 } e ? BinaryPrimitives.ReadUInt64BigEndian(e) : 0,
             BulkInProgress = Get(Keys.BulkInProgress) is not null,
         };
         return m;

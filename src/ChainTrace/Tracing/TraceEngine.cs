@@ -86,13 +86,17 @@ internal sealed partial class TraceEngine
     private long _visited;
     private int _cursorsOpened;
     private TimeSpan _elapsed;
+    private long _allocated;
+    private uint _zeroId;
 
     /// <summary>Runs a validated trace; the state stays readable until the next <see cref="Run"/> or <see cref="Reset"/>.</summary>
     public void Run(IChainReader reader, uint tokenId, IReadOnlyList<uint> seedIds, TraceOptions options, CancellationToken ct)
     {
         Reset();
         var clock = Stopwatch.StartNew();
+        long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
         _reader = reader;
+        _zeroId = reader.TryGetAddressId(Address.Zero, out uint zero) ? zero : 0;
         _token = tokenId;
         _ct = ct;
         _backward = options.Direction == TraceDirection.Backward;
@@ -126,6 +130,7 @@ internal sealed partial class TraceEngine
         {
             CloseAll();
             _elapsed = clock.Elapsed;
+            _allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
         }
     }
 
@@ -436,12 +441,11 @@ internal sealed partial class TraceEngine
     private int GetOrAddNode(uint id)
     {
         if (_index.TryGetValue(id, out int i)) return i;
-        var address = _reader.GetAddress(id);
-        if (address.IsZero) return NewNode(id, TraceRole.ZeroAddress, null);
+        if (id == _zeroId) return NewNode(id, TraceRole.ZeroAddress, null);
         var labels = _reader.GetLabels(id);
         foreach (var label in labels)
             if (_stops.Contains(label.Category)) return NewNode(id, TraceRole.Terminal, label);
-        if (_extraLabel?.Invoke(address) is { } extra && _stops.Contains(extra.Category)) return NewNode(id, TraceRole.Terminal, extra);
+        if (_extraLabel?.Invoke(_reader.GetAddress(id)) is { } extra && _stops.Contains(extra.Category)) return NewNode(id, TraceRole.Terminal, extra);
         if (labels.Count == 0 && _maxDegree != long.MaxValue && Degree(id) > _maxDegree) return NewNode(id, TraceRole.Hub, null);
         return NewNode(id, TraceRole.Intermediate, labels.Count > 0 ? labels[0] : null);
     }

@@ -189,4 +189,6 @@ public sealed record EntityBand(string Entity, string Category, UInt256 Min, UIn
 /// <param name="CursorsOpened">Cursors opened.</param>
 /// <param name="Addresses">Addresses touched (seeds, reached, terminals).</param>
 /// <param name="Elapsed">Wall time of the engine pass (result building excluded).</param>
-public sealed record TraceStats(long EdgesVisited, int CursorsOpened, int Addresses, TimeSpan Elapsed);
+/// <param name="AllocatedBytes">Bytes the engine pass allocated on its thread (result building excluded): cursors and
+/// buffer growth, nothing per visited edge.</param>
+public sealed record TraceStats(long EdgesVisited, int CursorsOpened, int Addresses, TimeSpan Elapsed, long AllocatedBytes = 0);

@@ -46,9 +46,12 @@ internal static class CliRunner
     }
 
     /// <summary>Runs the CLI as a child process to completion.</summary>
-    public static async Task<CliResult> RunProcessAsync(TimeSpan timeout, params string[] args)
+    public static Task<CliResult> RunProcessAsync(TimeSpan timeout, params string[] args) => RunProcessAsync(timeout, args, null);
+
+    /// <summary>Runs the CLI as a child process to completion, with extra environment variables.</summary>
+    public static async Task<CliResult> RunProcessAsync(TimeSpan timeout, string[] args, IReadOnlyDictionary<string, string>? environment)
     {
-        using var p = Start(args);
+        using var p = Start(args, environment);
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         using var cts = new CancellationTokenSource(timeout);

@@ -141,4 +141,17 @@ public sealed class CliStoreCommandsTests(SynthFixture synth) : IClassFixture<Sy
         Assert.Equal(expected, lines[1..]);
         Assert.All(lines[1..], l => Assert.NotEqual("", l.Split(',')[7]));   // the dumps carry block times
     }
+
+    [Fact]
+    public async Task Index_Redirected_PrintsPlainProgressLines()
+    {
+        using var dir = new TempDir();
+        var r = await CliRunner.RunProcessAsync(TimeSpan.FromSeconds(90),
+            ["index", "--db", dir.File("db"), "--mode", "incremental", .. synth.Result.JsonRpcFiles],
+            new Dictionary<string, string> { ["CHAINTRACE_PROGRESS_MS"] = "20" });
+        Assert.True(r.ExitCode == 0, r.ToString());
+        var progress = r.Out.Split('\n').Where(l => l.StartsWith("Indexing: ", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(progress);
+        Assert.All(progress, l => Assert.Matches(@"^Indexing: \d+\.\d% .* transfers", l));
+    }
 }

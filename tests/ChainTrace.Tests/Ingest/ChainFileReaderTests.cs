@@ -63,6 +63,22 @@ public sealed class ChainFileReaderTests : IDisposable
     }
 
     [Fact]
+    public void Plan_DirectoryWithNonChainFiles_LeavesThemOutWhenAsked_ButNamedFilesMustBeChainData()
+    {
+        Write("d/blocks.csv", EtlBlocksCsv);
+        string labels = Write("d/labels.csv", "address,category,name,source\n0xbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb,exchange,X,test\n");
+        string truth = Write("d/ground-truth.json", "{\"entities\":[]}");
+        var ignored = new List<string>();
+        var plan = ChainFileReader.Plan([Path.Combine(_dir, "d")], ignored);
+        Assert.Single(plan);
+        Assert.Equal(new[] { truth, labels }.Order(StringComparer.Ordinal), ignored.Order(StringComparer.Ordinal));
+        // Without a list to report them in, and for a file named explicitly, an unknown format stays an error.
+        Assert.Throws<ChainDataException>(() => ChainFileReader.Plan([Path.Combine(_dir, "d")]));
+        var e = Assert.Throws<ChainDataException>(() => ChainFileReader.Plan([labels], ignored));
+        Assert.Contains("unknown format", e.Message);
+    }
+
+    [Fact]
     public void Plan_ExplicitFilesKeepTheirOrderWithinAKind()
     {
         string l2 = Write("l2.jsonl", "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":[]}\n");

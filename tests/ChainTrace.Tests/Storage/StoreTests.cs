@@ -273,6 +273,7 @@ public sealed class StoreTests
             marker.Cursor = null;
             marker.NextAddressId = 1;
             marker.TransferCount = marker.BlockCount = marker.TxCount = 0;
+            marker.RecordsEnd = 0;
             marker.BulkInProgress = true;
             using var batch = new RocksDbSharp.WriteBatch();
             marker.WriteTo(batch, s.MetaFamily);

@@ -1,5 +1,5 @@
-using Xunit;
 using ChainTrace.Synthetic;
+using Xunit;
 
 namespace ChainTrace.Tests.Synthetic;
 
@@ -25,7 +25,7 @@ public sealed class Synth10kFixture : IDisposable
     public void Dispose() => _dir.Dispose();
 }
 
-/// <summary>One 100k-transfer JSON-RPC data set (8 planted cases), generated and parsed once.</summary>
+/// <summary>One 100k-transfer JSON-RPC data set (8 planted cases), generated once; logs parsed, blocks not.</summary>
 public sealed class Synth100kFixture : IDisposable
 {
     private readonly SynthTempDir _dir = new();
@@ -34,7 +34,7 @@ public sealed class Synth100kFixture : IDisposable
     public Synth100kFixture()
     {
         Options = new SynthOptions { Seed = 3, Transfers = 100_000 };
-        Output = SynthOutput.Generate(Options, _dir.Path);
+        Output = SynthOutput.Generate(Options, _dir.Path, blocks: false);
     }
 
     /// <summary>The options used.</summary>

@@ -58,15 +58,15 @@ public sealed class SynthOutput
     /// <summary>Transfer logs only.</summary>
     public IEnumerable<ParsedLog> Transfers => Logs.Where(l => l.Kind == "Transfer");
 
-    /// <summary>Generates into <paramref name="directory"/> and reads everything back.</summary>
-    public static SynthOutput Generate(SynthOptions options, string directory)
+    /// <summary>Generates into <paramref name="directory"/> and reads it back (blocks.jsonl only when asked).</summary>
+    public static SynthOutput Generate(SynthOptions options, string directory, bool blocks = true)
     {
         var result = SynthGenerator.Generate(options, directory);
-        return Read(result);
+        return Read(result, blocks);
     }
 
-    /// <summary>Reads a generated data set.</summary>
-    public static SynthOutput Read(SynthResult result)
+    /// <summary>Reads a generated data set (blocks.jsonl only when <paramref name="readBlocks"/>).</summary>
+    public static SynthOutput Read(SynthResult result, bool readBlocks = true)
     {
         var truth = GroundTruth.Load(result.GroundTruthJson);
         var logs = new List<ParsedLog>();
@@ -75,8 +75,9 @@ public sealed class SynthOutput
         {
             foreach (var line in ReadLines(result.JsonRpcFiles.Single(f => Path.GetFileName(f).StartsWith("logs", StringComparison.Ordinal))))
                 ParseLogsLine(line, logs);
-            foreach (var line in ReadLines(result.JsonRpcFiles.Single(f => Path.GetFileName(f).StartsWith("blocks", StringComparison.Ordinal))))
-                blocks.Add(ParseBlockLine(line));
+            if (readBlocks)
+                foreach (var line in ReadLines(result.JsonRpcFiles.Single(f => Path.GetFileName(f).StartsWith("blocks", StringComparison.Ordinal))))
+                    blocks.Add(ParseBlockLine(line));
         }
         var labels = new List<ParsedLabel>();
         var lines = File.ReadAllLines(result.LabelsCsv);
@@ -100,19 +101,40 @@ public sealed class SynthOutput
         while (reader.ReadLine() is { } line) yield return line;
     }
 
+    private static readonly string TransferTopic = EventTopics.Transfer.ToString();
+    private static readonly string ApprovalTopic = EventTopics.Approval.ToString();
+    private static readonly string IssueTopic = EventTopics.Issue.ToString();
+    private static readonly string AddedBlackListTopic = EventTopics.AddedBlackList.ToString();
+
+    /// <summary>A 0x quantity of at most 64 bits.</summary>
+    public static ulong Quantity(string hex)
+    {
+        if (!hex.StartsWith("0x", StringComparison.Ordinal)) Assert.Fail($"quantity without 0x: {hex}");
+        return ulong.Parse(hex.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
+    }
+
     /// <summary>A 0x quantity or 0x hex number.</summary>
     public static BigInteger HexNumber(string hex)
     {
-        Assert.StartsWith("0x", hex, StringComparison.Ordinal);
+        if (!hex.StartsWith("0x", StringComparison.Ordinal)) Assert.Fail($"hex number without 0x: {hex}");
+        var digits = hex.AsSpan(2);
+        if (digits.Length <= 15) return ulong.Parse(digits, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
+        if (digits.Length == 64 && digits[..49].IndexOfAnyExcept('0') < 0)
+            return ulong.Parse(digits[49..], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
         return BigInteger.Parse("0" + hex[2..], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
     }
 
     /// <summary>The address in the low 20 bytes of a 32-byte hex word.</summary>
     public static Address WordAddress(string word)
     {
-        Assert.Equal(66, word.Length);
-        Assert.Equal(new string('0', 24), word[2..26]);
-        return Address.Parse("0x" + word[26..]);
+        Span<byte> ascii = stackalloc byte[40];
+        if (word.Length != 66 || word.AsSpan(2, 24).IndexOfAnyExcept('0') >= 0 || System.Text.Encoding.ASCII.GetBytes(word.AsSpan(26), ascii) != 40
+            || !Address.TryParseHexDigits(ascii, out var a))
+        {
+            Assert.Fail($"not an address word: {word}");
+            return default;
+        }
+        return a;
     }
 
     private static void ParseLogsLine(string line, List<ParsedLog> logs)
@@ -122,25 +144,27 @@ public sealed class SynthOutput
         Assert.Equal("2.0", root.GetProperty("jsonrpc").GetString());
         foreach (var log in root.GetProperty("result").EnumerateArray())
         {
-            var topics = log.GetProperty("topics").EnumerateArray().Select(t => t.GetString()!).ToList();
+            var topicsElement = log.GetProperty("topics");
+            var topics = new List<string>(topicsElement.GetArrayLength());
+            foreach (var t in topicsElement.EnumerateArray()) topics.Add(t.GetString()!);
             string data = log.GetProperty("data").GetString()!;
-            Assert.False(log.GetProperty("removed").GetBoolean());
+            if (log.GetProperty("removed").GetBoolean()) Assert.Fail("removed log");
             string kind;
             Address from = default, to = default;
             BigInteger amount = HexNumber(data);
             string t0 = topics[0];
-            if (t0 == EventTopics.Transfer.ToString()) { kind = "Transfer"; from = WordAddress(topics[1]); to = WordAddress(topics[2]); }
-            else if (t0 == EventTopics.Approval.ToString()) { kind = "Approval"; from = WordAddress(topics[1]); to = WordAddress(topics[2]); }
-            else if (t0 == EventTopics.Issue.ToString()) kind = "Issue";
-            else if (t0 == EventTopics.AddedBlackList.ToString()) { kind = "AddedBlackList"; from = WordAddress(data); amount = 0; }
+            if (t0 == TransferTopic) { kind = "Transfer"; from = WordAddress(topics[1]); to = WordAddress(topics[2]); }
+            else if (t0 == ApprovalTopic) { kind = "Approval"; from = WordAddress(topics[1]); to = WordAddress(topics[2]); }
+            else if (t0 == IssueTopic) kind = "Issue";
+            else if (t0 == AddedBlackListTopic) { kind = "AddedBlackList"; from = WordAddress(data); amount = 0; }
             else kind = "Other";
             logs.Add(new ParsedLog(kind,
-                (ulong)HexNumber(log.GetProperty("blockNumber").GetString()!),
-                (uint)HexNumber(log.GetProperty("transactionIndex").GetString()!),
-                (uint)HexNumber(log.GetProperty("logIndex").GetString()!),
+                Quantity(log.GetProperty("blockNumber").GetString()!),
+                (uint)Quantity(log.GetProperty("transactionIndex").GetString()!),
+                (uint)Quantity(log.GetProperty("logIndex").GetString()!),
                 log.GetProperty("transactionHash").GetString()!,
                 log.GetProperty("blockHash").GetString()!,
-                (long)HexNumber(log.GetProperty("blockTimestamp").GetString()!),
+                (long)Quantity(log.GetProperty("blockTimestamp").GetString()!),
                 log.GetProperty("address").GetString()!, topics, data, from, to, amount));
         }
     }

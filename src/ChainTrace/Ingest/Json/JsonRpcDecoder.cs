@@ -39,6 +39,10 @@ public static class JsonRpcDecoder
     public static async Task DecodeAsync(Stream input, string sourceName, IChainEventSink sink, DecodeOptions options, ChainProfile chain, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(sourceName);
+        ArgumentNullException.ThrowIfNull(sink);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(chain);
         var (stream, _) = await GzipInput.OpenAsync(input, sourceName, leaveOpen: true, cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {

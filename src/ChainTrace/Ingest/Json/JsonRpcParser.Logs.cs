@@ -160,6 +160,7 @@ internal sealed partial class JsonRpcParser
         {
             var digits = JsonValues.Digits(text);
             if ((digits.Length & 1) != 0) Fail(in r, field, "hex data has an odd number of digits");
+            if (digits.Length / 2 > data.Length) return digits.Length / 2; // longer than any event we decode
             if (!JsonValues.TryHexBytes(digits, data, out int length)) Fail(in r, field, "not hex");
             return length;
         }

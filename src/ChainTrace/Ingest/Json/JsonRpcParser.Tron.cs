@@ -4,12 +4,18 @@ namespace ChainTrace.Ingest.Json;
 
 internal sealed partial class JsonRpcParser
 {
+    // Numbering of consecutive TRON transaction infos of one block.
+    private ulong _tronBlock;
+    private uint _tronTxCount;
+    private uint _tronLogCount;
+
     /// <summary>
     /// Decodes a TRON <c>/wallet/gettransactioninfobyid</c> result (reader on its StartObject) once complete:
     /// <c>id</c> (transaction hash, hex without 0x), <c>blockNumber</c>, <c>blockTimeStamp</c> (milliseconds) and
     /// <c>log</c> (20-byte hex addresses without the 0x41 prefix, topics and data without 0x). The source gives no
-    /// transaction index or block-wide log index: events get transaction index 0 and their position in the
-    /// transaction's log list as log index.
+    /// transaction index or block-wide log index, so consecutive infos of one block are numbered in file order:
+    /// transaction index 0, 1, 2… and a running log index. That is exact for <c>gettransactioninfobyblocknum</c>
+    /// (a block's infos in block order); for infos fetched one by one it keeps positions unique, not true.
     /// </summary>
     private bool DecodeTronTxInfo(ref Utf8JsonReader r)
     {
@@ -47,6 +53,17 @@ internal sealed partial class JsonRpcParser
         }
         if (!hasId) FailAt(start, "id", "the transaction info has no id");
         if (!hasBlock) FailAt(start, "blockNumber", "the transaction info has no blockNumber");
+        if (_tronBlock == ev.Block && _tronTxCount > 0)
+        {
+            if (_tronTxCount > ushort.MaxValue) FailAt(start, "id", "more than 65536 transactions in one block");
+        }
+        else
+        {
+            _tronBlock = ev.Block;
+            _tronTxCount = 0;
+            _tronLogCount = 0;
+        }
+        ev.TxIndex = _tronTxCount++;
 
         Span<byte> topics = stackalloc byte[LogRules.MaxTopics * 32];
         Span<byte> data = stackalloc byte[LogRules.MaxDecodedData];
@@ -59,14 +76,14 @@ internal sealed partial class JsonRpcParser
                 if (r.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray) r.TrySkip();
                 continue;
             }
-            uint index = 0;
             while (r.Read() && r.TokenType != JsonTokenType.EndArray)
             {
                 if (r.TokenType != JsonTokenType.StartObject) Fail(in r, "log", "expected a log object");
                 long logStart = r.TokenStartIndex;
                 int topicCount = 0, dataLength = 0;
                 bool hasAddress = false, hasTopics = false;
-                ev.LogIndex = index++;
+                if (_tronLogCount >= ushort.MaxValue) Fail(in r, "log", "more than 65535 logs in one block");
+                ev.LogIndex = _tronLogCount++;
                 while (r.Read() && r.TokenType != JsonTokenType.EndObject)
                 {
                     var n = JsonValues.Name(in r, name);

@@ -40,7 +40,7 @@ internal sealed unsafe class NativeIterator : IDisposable
     }
 
     /// <summary>True while positioned on an entry.</summary>
-    public bool Valid => Native.Instance.rocksdb_iter_valid(_iterator) != 0;
+    public bool Valid => RocksApi.IterValid(_iterator);
 
     /// <summary>Positions at the first entry ≥ key.</summary>
     public void Seek(ReadOnlySpan<byte> key)
@@ -61,30 +61,16 @@ internal sealed unsafe class NativeIterator : IDisposable
     public void SeekToLast() => Native.Instance.rocksdb_iter_seek_to_last(_iterator);
 
     /// <summary>Moves forward.</summary>
-    public void Next() => Native.Instance.rocksdb_iter_next(_iterator);
+    public void Next() => RocksApi.IterNext(_iterator);
 
     /// <summary>Moves backward.</summary>
-    public void Prev() => Native.Instance.rocksdb_iter_prev(_iterator);
+    public void Prev() => RocksApi.IterPrev(_iterator);
 
     /// <summary>The current key (valid until the next move).</summary>
-    public ReadOnlySpan<byte> Key
-    {
-        get
-        {
-            IntPtr p = Native.Instance.rocksdb_iter_key(_iterator, out UIntPtr len);
-            return new ReadOnlySpan<byte>((void*)p, (int)len);
-        }
-    }
+    public ReadOnlySpan<byte> Key => RocksApi.IterKey(_iterator);
 
     /// <summary>The current value (valid until the next move).</summary>
-    public ReadOnlySpan<byte> Value
-    {
-        get
-        {
-            IntPtr p = Native.Instance.rocksdb_iter_value(_iterator, out UIntPtr len);
-            return new ReadOnlySpan<byte>((void*)p, (int)len);
-        }
-    }
+    public ReadOnlySpan<byte> Value => RocksApi.IterValue(_iterator);
 
     /// <summary>Throws if the iterator stopped on an I/O or corruption error rather than at the end.</summary>
     public void ThrowIfError() => Native.Instance.rocksdb_iter_get_error(_iterator);

@@ -38,6 +38,7 @@ internal sealed class RocksConfig
         ColumnFamilies.Blocks, ColumnFamilies.Labels, ColumnFamilies.Meta, ColumnFamilies.Clusters,
     };
 
+
     /// <summary>Families that take most of the volume.</summary>
     private static readonly HashSet<string> Large = new(StringComparer.Ordinal)
     {
@@ -69,7 +70,8 @@ internal sealed class RocksConfig
                 .SetCacheIndexAndFilterBlocks(true)
                 .SetPinL0FilterAndIndexBlocksInCache(true)
                 .SetFormatVersion(5);
-            if (point) table.SetFilterPolicy(BloomFilterPolicy.Create(10, false));
+            // address_ids is dense (every id below the next one exists): a filter would never say no.
+            if (point && name != ColumnFamilies.AddressIds) table.SetFilterPolicy(BloomFilterPolicy.Create(10, false));
             var options = new ColumnFamilyOptions()
                 .SetBlockBasedTableFactory(table)
                 .SetCompression(Compression.Lz4)

@@ -53,7 +53,7 @@ internal static unsafe class RocksNative
     {
         fixed (byte* k = key)
         fixed (byte* v = value)
-            Native.Instance.rocksdb_writebatch_put_cf(batch.Handle, family.Handle, k, (UIntPtr)key.Length, v, (UIntPtr)value.Length);
+            RocksApi.BatchPut(batch.Handle, family.Handle, k, (nuint)key.Length, v, (nuint)value.Length);
     }
 
     /// <summary>Adds a delete to a write batch.</summary>
@@ -100,7 +100,7 @@ internal sealed unsafe class SstWriter : IDisposable
     {
         fixed (byte* k = key)
         fixed (byte* v = value)
-            Native.Instance.rocksdb_sstfilewriter_put(_writer.Handle, k, (UIntPtr)key.Length, v, (UIntPtr)value.Length);
+            RocksApi.SstPut(_writer.Handle, k, (nuint)key.Length, v, (nuint)value.Length);
         _entries++;
         RawBytes += key.Length + value.Length;
     }

@@ -20,6 +20,7 @@ internal sealed class BatchTarget : IWriteTarget
     private readonly Dictionary<ulong, bool> _pendingTxs = [];
     private long _records;
     private int _blocks;
+    private ulong _committedEnd;
 
     /// <summary>Creates a target that counts new blocks and transactions into <paramref name="meta"/>.</summary>
     public BatchTarget(ChainTraceStore store, StoreMeta meta, WriterSettings settings)
@@ -27,6 +28,7 @@ internal sealed class BatchTarget : IWriteTarget
         _store = store;
         _meta = meta;
         _settings = settings;
+        _committedEnd = meta.RecordsEnd;
     }
 
     /// <inheritdoc/>
@@ -125,6 +127,11 @@ internal sealed class BatchTarget : IWriteTarget
     {
         int existing;
         if (_pendingBlocks.TryGetValue(block, out var pending)) existing = pending.Length;
+        else if (block >= _committedEnd)
+        {
+            existing = -1;
+            _meta.BlockCount++;
+        }
         else
         {
             Span<byte> k = stackalloc byte[4];
@@ -141,6 +148,7 @@ internal sealed class BatchTarget : IWriteTarget
         if (length >= BlockValue.FullLength) parentHash.WriteTo(value[40..]);
         RocksNative.Put(_batch, _store.BlocksFamily, key, value[..length]);
         _pendingBlocks[block] = (length, length >= BlockValue.HashLength ? hash : default);
+        if (block >= _meta.RecordsEnd) _meta.RecordsEnd = block + 1UL;
         _records++;
     }
 
@@ -153,6 +161,10 @@ internal sealed class BatchTarget : IWriteTarget
         if (_pendingTxs.TryGetValue(pendingKey, out bool pendingFull))
         {
             if (pendingFull && !full) return;
+        }
+        else if (block >= _committedEnd)
+        {
+            _meta.TxCount++;
         }
         else
         {
@@ -170,6 +182,7 @@ internal sealed class BatchTarget : IWriteTarget
         }
         RocksNative.Put(_batch, _store.TxsFamily, key, value[..n]);
         _pendingTxs[pendingKey] = full;
+        if (block >= _meta.RecordsEnd) _meta.RecordsEnd = block + 1UL;
         _records++;
     }
 
@@ -208,6 +221,7 @@ internal sealed class BatchTarget : IWriteTarget
         _pendingTxs.Clear();
         _records = 0;
         _blocks = 0;
+        _committedEnd = _meta.RecordsEnd;
     }
 
     /// <inheritdoc/>

@@ -34,6 +34,7 @@ internal sealed class BulkTarget : IWriteTarget
     private readonly Dictionary<uint, Hash32> _recent = [];
     private readonly Queue<uint> _recentOrder = new();
     private uint _maxToken;
+    private ulong _recordsEnd;
     private bool _committed;
 
     /// <summary>Creates a bulk target over the writer's working meta.</summary>
@@ -150,6 +151,7 @@ internal sealed class BulkTarget : IWriteTarget
         if (length >= BlockValue.HashLength) hash.WriteTo(value[8..]);
         if (length >= BlockValue.FullLength) parentHash.WriteTo(value[40..]);
         _blocks.Add(key, value[..length], (byte)length);
+        if (block >= _recordsEnd) _recordsEnd = block + 1UL;
         if (length >= BlockValue.HashLength && !hash.IsZero) Remember(block, hash);
     }
 
@@ -179,6 +181,7 @@ internal sealed class BulkTarget : IWriteTarget
             n += ValueCodec.WriteVarint(value[n..], to);
         }
         _txs.Add(key, value[..n], full ? (byte)2 : (byte)1);
+        if (block >= _recordsEnd) _recordsEnd = block + 1UL;
     }
 
     /// <inheritdoc/>
@@ -238,6 +241,7 @@ internal sealed class BulkTarget : IWriteTarget
                 if (!files.TryGetValue(name, out var list) || list.Count == 0) continue;
                 _store.Database.IngestExternalFiles([.. list], ingest, _store.GetColumnFamily(name));
             }
+            meta.RecordsEnd = Math.Max(meta.RecordsEnd, _recordsEnd);
             meta.BlockCount += blocks;
             meta.TxCount += txs;
             meta.BulkInProgress = false;
@@ -280,7 +284,98 @@ internal sealed class BulkTarget : IWriteTarget
         return files.Finish();
     }
 
-    private List<string> WriteEdges(string dir, bool outgoing)
+    private List<string> WriteEdges(string dir, bool outgoing) =>
+        _maxToken > 1 ? WriteEdgesSorted(dir, outgoing) : WriteEdgesScattered(dir, outgoing);
+
+    /// <summary>
+    /// One token: edges are bucketed by owner id. A first sequential pass sizes each owner's bucket, a second
+    /// encodes every edge straight into its bucket (sequential reads, scattered writes), a third writes the
+    /// buckets in id order: no random reads of the transfer table.
+    /// </summary>
+    private unsafe List<string> WriteEdgesScattered(string dir, bool outgoing)
+    {
+        long n = _transfers.Count;
+        uint maxId = 0;
+        for (long i = 0; i < n; i++)
+        {
+            ref var t = ref _transfers[i];
+            uint id = outgoing ? t.From : t.To;
+            if (id > maxId) maxId = id;
+        }
+        var offsets = new long[(long)maxId + 2];
+        Span<byte> scratch = stackalloc byte[ValueCodec.MaxEdgeValueLength];
+        for (long i = 0; i < n; i++)
+        {
+            ref var t = ref _transfers[i];
+            offsets[(outgoing ? t.From : t.To) + 1] += 1 + 8 + EdgeLength(ref t, outgoing);
+        }
+        for (long k = 1; k < offsets.Length; k++) offsets[k] += offsets[k - 1];
+        long total = offsets[^1];
+        byte* buffer = (byte*)System.Runtime.InteropServices.NativeMemory.Alloc((nuint)Math.Max(1, total));
+        try
+        {
+            var cursor = (long[])offsets.Clone();
+            for (long i = 0; i < n; i++)
+            {
+                ref var t = ref _transfers[i];
+                uint owner = outgoing ? t.From : t.To;
+                int length = EdgeValue(ref t, outgoing, scratch);
+                byte* at = buffer + cursor[owner];
+                at[0] = (byte)length;
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(new Span<byte>(at + 1, 8), t.Seq);
+                scratch[..length].CopyTo(new Span<byte>(at + 9, length));
+                cursor[owner] += 9 + length;
+            }
+            using var files = new SstFileSet(_store, outgoing ? ColumnFamilies.Out : ColumnFamilies.In, dir, _settings.BulkFileBytes);
+            Span<byte> key = stackalloc byte[KeyCodec.EdgeKeyLength];
+            uint token = _maxToken == 0 ? 1 : _maxToken;
+            for (uint owner = 0; owner <= maxId; owner++)
+            {
+                for (long p = offsets[owner]; p < offsets[owner + 1];)
+                {
+                    byte* at = buffer + p;
+                    int length = at[0];
+                    KeyCodec.WriteEdgeKey(key, owner, token, System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(new ReadOnlySpan<byte>(at + 1, 8)));
+                    files.Put(key, new ReadOnlySpan<byte>(at + 9, length));
+                    p += 9 + length;
+                }
+            }
+            return files.Finish();
+        }
+        finally
+        {
+            System.Runtime.InteropServices.NativeMemory.Free(buffer);
+        }
+    }
+
+    /// <summary>The length of <see cref="EdgeValue"/>'s encoding, without encoding.</summary>
+    private int EdgeLength(ref Transfer t, bool outgoing)
+    {
+        var record = _values.At(t.Values);
+        int amount = 1 + (record[0] & 0x3F);
+        int fromBalance = 1 + (record[amount] & 0x3F);
+        int balance = outgoing ? fromBalance : 1 + (record[amount + fromBalance] & 0x3F);
+        return VarintLength(outgoing ? t.To : t.From) + VarintLength(outgoing ? t.FromCount : t.ToCount) + amount + balance;
+    }
+
+    private static int VarintLength(uint v) => v < 1 << 7 ? 1 : v < 1 << 14 ? 2 : v < 1 << 21 ? 3 : v < 1 << 28 ? 4 : 5;
+
+    /// <summary>Encodes the value of one side's edge of a transfer; returns its length.</summary>
+    private int EdgeValue(ref Transfer t, bool outgoing, Span<byte> value)
+    {
+        var record = _values.At(t.Values);
+        var amount = Amount(record);
+        var fromBalance = Amount(record[amount.Length..]);
+        int n = ValueCodec.WriteVarint(value, outgoing ? t.To : t.From);
+        n += ValueCodec.WriteVarint(value[n..], outgoing ? t.FromCount : t.ToCount);
+        amount.CopyTo(value[n..]);
+        n += amount.Length;
+        var balance = outgoing ? fromBalance : Amount(record[(amount.Length + fromBalance.Length)..]);
+        balance.CopyTo(value[n..]);
+        return n + balance.Length;
+    }
+
+    private List<string> WriteEdgesSorted(string dir, bool outgoing)
     {
         int[] order = EdgeOrder(outgoing);
         using var files = new SstFileSet(_store, outgoing ? ColumnFamilies.Out : ColumnFamilies.In, dir, _settings.BulkFileBytes);
@@ -289,32 +384,8 @@ internal sealed class BulkTarget : IWriteTarget
         for (int j = 0; j < order.Length; j++)
         {
             ref var t = ref _transfers[order[j]];
-            var record = _values.At(t.Values);
-            var amount = Amount(record);
-            var fromBalance = Amount(record[amount.Length..]);
-            var toBalance = Amount(record[(amount.Length + fromBalance.Length)..]);
-            int n;
-            if (outgoing)
-            {
-                KeyCodec.WriteEdgeKey(key, t.From, t.Token, t.Seq);
-                n = ValueCodec.WriteVarint(value, t.To);
-                n += ValueCodec.WriteVarint(value[n..], t.FromCount);
-                amount.CopyTo(value[n..]);
-                n += amount.Length;
-                fromBalance.CopyTo(value[n..]);
-                n += fromBalance.Length;
-            }
-            else
-            {
-                KeyCodec.WriteEdgeKey(key, t.To, t.Token, t.Seq);
-                n = ValueCodec.WriteVarint(value, t.From);
-                n += ValueCodec.WriteVarint(value[n..], t.ToCount);
-                amount.CopyTo(value[n..]);
-                n += amount.Length;
-                toBalance.CopyTo(value[n..]);
-                n += toBalance.Length;
-            }
-            files.Put(key, value[..n]);
+            KeyCodec.WriteEdgeKey(key, outgoing ? t.From : t.To, t.Token, t.Seq);
+            files.Put(key, value[..EdgeValue(ref t, outgoing, value)]);
         }
         return files.Finish();
     }
@@ -372,18 +443,33 @@ internal sealed class BulkTarget : IWriteTarget
 
     private List<string> WriteAddresses(string dir)
     {
+        // Sort by the first 8 bytes as an integer (addresses are near-random, so ties are rare), then fix ties.
         int n = checked((int)_addresses.Count);
-        var sorted = new (Address Address, uint Id)[n];
-        for (int i = 0; i < n; i++) sorted[i] = (_addresses[i].Address, _addresses[i].Id);
-        Array.Sort(sorted, static (a, b) => a.Address.CompareTo(b.Address));
-        using var files = new SstFileSet(_store, ColumnFamilies.Addresses, dir, _settings.BulkFileBytes);
-        Span<byte> key = stackalloc byte[Address.Size];
-        Span<byte> value = stackalloc byte[4];
-        foreach (var (address, id) in sorted)
+        var keys = new ulong[n];
+        var index = new int[n];
+        Span<byte> bytes = stackalloc byte[Address.Size];
+        for (int i = 0; i < n; i++)
         {
-            address.WriteTo(key);
-            KeyCodec.WriteId(value, id);
-            files.Put(key, value);
+            _addresses[i].Address.WriteTo(bytes);
+            keys[i] = BinaryPrimitives.ReadUInt64BigEndian(bytes);
+            index[i] = i;
+        }
+        Array.Sort(keys, index);
+        for (int i = 1; i < n; i++)
+        {
+            if (keys[i] != keys[i - 1]) continue;
+            int start = i - 1;
+            while (i + 1 < n && keys[i + 1] == keys[start]) i++;
+            Array.Sort(index, start, i - start + 1, Comparer<int>.Create((a, b) => _addresses[a].Address.CompareTo(_addresses[b].Address)));
+        }
+        using var files = new SstFileSet(_store, ColumnFamilies.Addresses, dir, _settings.BulkFileBytes);
+        Span<byte> value = stackalloc byte[4];
+        foreach (int i in index)
+        {
+            ref var a = ref _addresses[i];
+            a.Address.WriteTo(bytes);
+            KeyCodec.WriteId(value, a.Id);
+            files.Put(bytes, value);
         }
         return files.Finish();
     }

@@ -186,6 +186,33 @@ internal sealed class JsonWriterGen(int seed)
             "\"transactions\":[" + string.Join(",", txs) + "]", "\"uncles\":[]") + "}";
     }
 
+    /// <summary>
+    /// A TRON /wallet/gettransactioninfobyid result: hex without 0x, addresses as 20 bytes or with the 41 prefix,
+    /// block time in milliseconds.
+    /// </summary>
+    public string TronInfo(ulong block, byte[] id, long timeMs, IEnumerable<LogSpec> logs)
+    {
+        string Bare(byte[] b) => Convert.ToHexStringLower(b);
+        var logJson = logs.Select(l => Object(
+        [
+            ("address", $"\"{(Chance(0.3) ? "41" : "")}{Bare(l.Token)}\""),
+            ("topics", "[" + string.Join(",", l.Topics.Select(t => $"\"{Bare(t)}\"")) + "]"),
+            ("data", $"\"{Bare(l.Data)}\""),
+        ]));
+        var m = new List<(string, string)>
+        {
+            ("id", $"\"{Bare(id)}\""),
+            ("fee", "1100000"),
+            ("blockNumber", block.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ("blockTimeStamp", timeMs.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ("contractResult", "[\"\"]"),
+            ("receipt", "{\"net_fee\":100000,\"result\":\"SUCCESS\"}"),
+        };
+        var list = logJson.ToList();
+        if (list.Count > 0 || Chance(0.5)) m.Add(("log", "[" + string.Join(",", list) + "]"));
+        return Object(m);
+    }
+
     private static string Response(string result, int id) => $"{{\"jsonrpc\":\"2.0\",\"id\":{id},\"result\":{result}}}";
 
     /// <summary>Lays out logs, or with <paramref name="blocks"/> blocks (one per response), as a whole file.</summary>

@@ -85,6 +85,36 @@ public sealed class JsonRpcDecoderPropertyTests
             Assert.Equal(expected, FastDecode(json, delivery).GetAwaiter().GetResult());
         });
 
+    [Property(MaxTest = 60)]
+    public Property TronTransactionInfos_BlockOrdered_SameRecordsAsReference_UniquePositions() =>
+        Prop.ForAll((from blocks in Gen.ListOf(
+                         from block in Gen.Choose(1, 80_000_000)
+                         from txs in Gen.ListOf(from id in JsonGen.Bytes(32) from n in Gen.Choose(0, 3) from logs in Gen.ArrayOf(JsonGen.Log, n) select (Id: id, Logs: logs))
+                         select (Block: (ulong)block, Txs: txs.ToArray()))
+                     from d in Deliveries
+                     select (Blocks: blocks.ToArray(), Delivery: d)).ToArbitrary(), input =>
+        {
+            var (blocks, delivery) = input;
+            var writer = new JsonWriterGen(delivery.Seed);
+            var infos = blocks.SelectMany(b => b.Txs.Select(t => writer.TronInfo(b.Block, t.Id, 1_700_000_000_123L + (long)b.Block, t.Logs))).ToList();
+            byte[] json = Encoding.UTF8.GetBytes("[" + string.Join(",", infos) + "]");
+            var expected = ReferenceDecoder.Decode(json, tron: true);
+            Assert.Equal(blocks.Sum(b => b.Txs.Sum(t => t.Logs.Length)), expected.Count);
+            var sink = new RecordingSink();
+            var pipe = PipeReader.Create(new ChunkyStream(json, delivery.Seed, delivery.MaxChunk), new StreamPipeReaderOptions(bufferSize: delivery.Segment, minimumReadSize: 16));
+            JsonRpcDecoder.DecodeAsync(pipe, "infos.json", sink, DecodeOptions.Default, ChainProfile.Tron).GetAwaiter().GetResult();
+            Assert.Equal(expected, sink.Lines);
+            // Consecutive blocks of the generated list may repeat a number; positions are unique within each run of one block.
+            var positions = new HashSet<(int Run, uint Tx, uint Log)>();
+            int run = 0;
+            ulong? last = null;
+            foreach (var e in sink.Events)
+            {
+                if (e.Block != last) { run++; last = e.Block; }
+                Assert.True(positions.Add((run, e.TxIndex, e.LogIndex)), $"duplicate position {e.Block}/{e.TxIndex}/{e.LogIndex}");
+            }
+        });
+
     [Fact]
     public async Task Logs_SplitAtEveryByte_SameRecordsAsWhole()
     {

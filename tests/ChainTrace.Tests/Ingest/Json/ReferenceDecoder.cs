@@ -19,8 +19,13 @@ internal static class ReferenceDecoder
     private const string RemovedBlackList = "d7e9ec6e6ecd65492dce6bf513cd6867560d49544421d0783ddf06e76c24470c";
     private const string DestroyedBlackFunds = "61e6e66b0d6339b2980aecc6ccc0039736791f0ccde9ed512e789a7fbdd698c6";
 
+    // TRON infos carry no positions: consecutive infos of one block are numbered in file order.
+    [ThreadStatic] private static ulong? _tronBlock;
+    [ThreadStatic] private static uint _tronTx, _tronLog;
+
     public static List<string> Decode(byte[] utf8, bool tron = false)
     {
+        _tronBlock = null;
         var output = new List<string>();
         var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { AllowMultipleValues = true });
         while (reader.Read())
@@ -124,8 +129,9 @@ internal static class ReferenceDecoder
         string txHash = Hex(Bytes(e.GetProperty("id"), 32));
         ulong block = e.GetProperty("blockNumber").GetUInt64();
         long time = e.TryGetProperty("blockTimeStamp", out var ts) ? ts.GetInt64() / 1000 : 0;
+        if (_tronBlock != block) (_tronBlock, _tronTx, _tronLog) = (block, 0, 0);
+        uint txIndex = _tronTx++;
         if (!e.TryGetProperty("log", out var logs)) return;
-        uint index = 0;
         foreach (var log in logs.EnumerateArray())
         {
             string address = log.GetProperty("address").GetString()!;
@@ -133,9 +139,9 @@ internal static class ReferenceDecoder
             string token = "0x" + address.ToLowerInvariant();
             var topics = log.GetProperty("topics").EnumerateArray().Select(t => Bytes(t, 32)).ToList();
             byte[] data = log.TryGetProperty("data", out var d) ? Bytes(d, -1) : [];
-            uint logIndex = index++;
+            uint logIndex = _tronLog++;
             Classify(topics, data, block, true, output, (kind, from, to, amount) =>
-                Canon.Event(kind, block, 0, logIndex, txHash, Zero32, time, token, from, to, amount, false));
+                Canon.Event(kind, block, txIndex, logIndex, txHash, Zero32, time, token, from, to, amount, false));
         }
     }
 
