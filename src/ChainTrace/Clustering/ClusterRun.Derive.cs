@@ -150,7 +150,7 @@ internal sealed partial class ClusterRun
             if (oldHot != newHot) _tally.Deposit(oldHot, newHot);
             if (isDeposit) _depositPuts.Add(record);
             else if (was) _depositDeletes.Add(d);
-            ApplyStar(LinkHeuristic.DepositReuse, d, star);
+            if (isDeposit || was) ApplyStar(LinkHeuristic.DepositReuse, d, star); // never a deposit address: no star to compare
         }
     }
 

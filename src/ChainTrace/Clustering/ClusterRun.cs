@@ -100,6 +100,19 @@ internal sealed partial class ClusterRun
 
     public ClusterResult Execute()
     {
+        try
+        {
+            (_store as RocksClusterStore)?.KeepReadIterators();
+            return ExecuteCore();
+        }
+        finally
+        {
+            (_store as RocksClusterStore)?.DropReadIterators();
+        }
+    }
+
+    private ClusterResult ExecuteCore()
+    {
         using var writer = _store.AcquireWriter();
         using var edges = _edges;
         using var txs = _txs;

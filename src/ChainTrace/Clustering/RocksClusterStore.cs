@@ -85,12 +85,41 @@ public sealed class RocksClusterStore : IClusterStore
     /// <inheritdoc/>
     public IEnumerable<ClusterLink> GetStar(LinkHeuristic heuristic, uint anchor)
     {
-        var lo = new byte[6];
+        // Seeks one kept iterator (dropped at commit, like the state reader): runs read many small stars.
+        var it = _linkIterator ?? new NativeIterator(_db, _links, [LinkByAnchor], [LinkByAnchor + 1]);
+        if (_keepIterators) _linkIterator = it;
+        Span<byte> lo = stackalloc byte[6];
         lo[0] = LinkByAnchor;
         lo[1] = (byte)heuristic;
-        BinaryPrimitives.WriteUInt32BigEndian(lo.AsSpan(2), anchor);
-        return ScanAnchorLinks(lo, UpperBound(lo));
+        BinaryPrimitives.WriteUInt32BigEndian(lo[2..], anchor);
+        var list = new List<ClusterLink>();
+        for (it.Seek(lo); it.Valid; it.Next())
+        {
+            var k = it.Key;
+            if (k[1] != (byte)heuristic || BinaryPrimitives.ReadUInt32BigEndian(k[2..]) != anchor) break;
+            var v = it.Value;
+            list.Add(new ClusterLink(heuristic, anchor, BinaryPrimitives.ReadUInt32BigEndian(k[6..]),
+                new Seq(BinaryPrimitives.ReadUInt64BigEndian(v)), new Seq(BinaryPrimitives.ReadUInt64BigEndian(v[8..]))));
+        }
+        it.ThrowIfError();
+        if (!_keepIterators) it.Dispose();
+        return list;
     }
+
+    private NativeIterator? _linkIterator;
+    private bool _keepIterators;
+
+    /// <summary>Drops kept iterators after a write so that later reads see it (keeps keeping them).</summary>
+    private void RefreshReadIterators()
+    {
+        _stateIterator?.Dispose();
+        _stateIterator = null;
+        _linkIterator?.Dispose();
+        _linkIterator = null;
+    }
+
+    /// <summary>A clustering run starts: keep read iterators between calls until <see cref="DropReadIterators"/>.</summary>
+    internal void KeepReadIterators() => _keepIterators = true;
 
     private IEnumerable<ClusterLink> ScanAnchorLinks(byte[] lo, byte[] hi)
     {
@@ -237,16 +266,34 @@ public sealed class RocksClusterStore : IClusterStore
     public void ReadStates(uint first, int count, StateVisitor found)
     {
         ArgumentNullException.ThrowIfNull(found);
-        Span<byte> lo = stackalloc byte[5], hi = stackalloc byte[5];
+        // One iterator serves a run's many small range reads (seeks are far cheaper than new iterators); it is
+        // dropped at every commit so that it never shows an old state.
+        var it = _stateIterator ?? new NativeIterator(_db, _clusters, [StateRow], [StateRow + 1]);
+        if (_keepIterators) _stateIterator = it;
+        Span<byte> lo = stackalloc byte[5];
         lo[0] = StateRow;
         BinaryPrimitives.WriteUInt32BigEndian(lo[1..], first);
         ulong end = (ulong)first + (uint)count;
-        bool bounded = end <= uint.MaxValue;
-        hi[0] = bounded ? StateRow : (byte)(StateRow + 1);
-        BinaryPrimitives.WriteUInt32BigEndian(hi[1..], bounded ? (uint)end : 0);
-        using var it = new NativeIterator(_db, _clusters, lo, hi[..(bounded ? 5 : 1)]);
-        for (it.SeekToFirst(); it.Valid; it.Next()) found(BinaryPrimitives.ReadUInt32BigEndian(it.Key[1..]), it.Value);
+        for (it.Seek(lo); it.Valid; it.Next())
+        {
+            uint id = BinaryPrimitives.ReadUInt32BigEndian(it.Key[1..]);
+            if (id >= end) break;
+            found(id, it.Value);
+        }
         it.ThrowIfError();
+        if (!_keepIterators) it.Dispose();
+    }
+
+    private NativeIterator? _stateIterator;
+
+    /// <summary>Releases the iterator kept between state reads (ClusterRun calls it when a run ends, however it ends).</summary>
+    internal void DropReadIterators()
+    {
+        _keepIterators = false;
+        _stateIterator?.Dispose();
+        _stateIterator = null;
+        _linkIterator?.Dispose();
+        _linkIterator = null;
     }
 
     /// <inheritdoc/>
@@ -343,6 +390,7 @@ public sealed class RocksClusterStore : IClusterStore
             _bytes += bytes + 16;
             if (_bytes < MaxBatchBytes) return;
             _owner._store.Write(_batch);
+            _owner.RefreshReadIterators();
             _batch.Dispose();
             _batch = new WriteBatch();
             _bytes = 0;
@@ -534,6 +582,7 @@ public sealed class RocksClusterStore : IClusterStore
         {
             ObjectDisposedException.ThrowIf(_done, this);
             _owner._store.Write(_batch);
+            _owner.RefreshReadIterators();
             _done = true;
         }
 
