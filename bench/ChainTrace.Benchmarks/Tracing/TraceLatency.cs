@@ -29,27 +29,28 @@ public static class TraceLatency
             // Warm up: JIT, caches, buffers.
             foreach (var s in store.PlantedSeeds) tracer.Trace(new TraceOptions { Seeds = s, Models = TraceModel.All, Hops = 5 });
 
-            var one = Measure(tracer, store.PlantedSeeds, TraceModel.Haircut, 5, rounds);
-            var all = Measure(tracer, store.PlantedSeeds, TraceModel.All, 5, rounds);
-            Console.WriteLine();
-            Console.WriteLine("| 5-hop forward trace, planted seeds | p50 | p99 | max | edges/trace | engine B/edge | engine B/cursor | total B/trace |");
-            Console.WriteLine("|---|---|---|---|---|---|---|---|");
-            Console.WriteLine(Row("haircut", one));
-            Console.WriteLine(Row("all four models", all));
-            Console.WriteLine($"all four / haircut (p50): {all.P50 / one.P50:0.00}x");
-
-            Console.WriteLine();
-            Console.WriteLine("| hops | p50 | p99 | mean edges/trace | mean addresses/trace | engine B/edge | engine B/cursor |");
-            Console.WriteLine("|---|---|---|---|---|---|---|");
-            foreach (var s in store.BackgroundSeeds.Take(20)) tracer.Trace(new TraceOptions { Seeds = s, Hops = 3 });
-            for (int hops = 1; hops <= 10; hops++)
-            {
-                var m = Measure(tracer, store.BackgroundSeeds, TraceModel.Haircut, hops, 1);
-                Console.WriteLine($"| {hops} | {Ms(m.P50)} | {Ms(m.P99)} | {m.Edges:0} | {m.Addresses:0} | {m.EngineBytesPerEdge:0.0} | {m.EngineBytesPerCursor:0} |");
-            }
-            Console.WriteLine();
             if (Environment.GetEnvironmentVariable("CHAINTRACE_BENCH_SLOW") == "1")
             {
+                var timing = new TimingReader(store.Reader);
+                var timed = new Tracer(timing);
+                long t1 = Stopwatch.GetTimestamp();
+                double engine = 0;
+                foreach (var s in store.PlantedSeeds) engine += timed.Trace(new TraceOptions { Seeds = s, Hops = 5 }).Stats.Elapsed.TotalMilliseconds;
+                Console.WriteLine($"planted seeds, haircut 5 hops, {store.PlantedSeeds.Count} traces: {Stopwatch.GetElapsedTime(t1).TotalMilliseconds:0.0} ms total, engine {engine:0.0} ms");
+                Console.WriteLine(timing.Report());
+                timing.Reset();
+                var rng = new Random(1);
+                ulong head = store.Reader.IndexedHead ?? 0;
+                for (int k = 0; k < 5; k++)
+                {
+                    ulong b = head - (ulong)rng.Next(300_000);
+                    for (int rep = 0; rep < 3; rep++)
+                    {
+                        long t2 = Stopwatch.GetTimestamp();
+                        bool found = store.Reader.TryGetTxHash(b, 0, out _);
+                        Console.WriteLine($"tx hash block {b} try {rep}: {Stopwatch.GetElapsedTime(t2).TotalMicroseconds:0.0} µs {found}");
+                    }
+                }
                 var slow = new List<(double Ms, TraceStats Stats, string Seed)>();
                 foreach (var s in store.BackgroundSeeds)
                 {
@@ -59,14 +60,38 @@ public static class TraceLatency
                 }
                 foreach (var x in slow.OrderByDescending(x => x.Ms).Take(8))
                     Console.WriteLine($"slow: {x.Ms:0.0} ms total, engine {x.Stats.Elapsed.TotalMilliseconds:0.0} ms, {x.Stats.EdgesVisited} edges, {x.Stats.Addresses} addresses, {x.Stats.CursorsOpened} cursors, seed {x.Seed}");
+                continue;
             }
+
+            var one = Measure(tracer, store.PlantedSeeds, TraceModel.Haircut, 5, rounds);
+            var bare = Measure(tracer, store.PlantedSeeds, TraceModel.Haircut, 5, rounds, paths: false);
+            var all = Measure(tracer, store.PlantedSeeds, TraceModel.All, 5, rounds);
+            Console.WriteLine();
+            Console.WriteLine("| 5-hop forward trace, planted seeds | p50 | p99 | max | edges/trace | engine B/edge | engine B/cursor | total B/trace |");
+            Console.WriteLine("|---|---|---|---|---|---|---|---|");
+            Console.WriteLine(Row("haircut", one));
+            Console.WriteLine(Row("haircut, no paths (no tx-hash lookups)", bare));
+            Console.WriteLine(Row("all four models", all));
+            Console.WriteLine($"all four / haircut (p50): {all.P50 / one.P50:0.00}x");
+
+            Console.WriteLine();
+            if (Environment.GetEnvironmentVariable("CHAINTRACE_BENCH_NO_HOPS") == "1") continue;
+            Console.WriteLine("| hops | p50 | p99 | mean edges/trace | mean addresses/trace | engine B/edge | engine B/cursor |");
+            Console.WriteLine("|---|---|---|---|---|---|---|");
+            foreach (var s in store.BackgroundSeeds.Take(20)) tracer.Trace(new TraceOptions { Seeds = s, Hops = 3 });
+            for (int hops = 1; hops <= 10; hops++)
+            {
+                var m = Measure(tracer, store.BackgroundSeeds, TraceModel.Haircut, hops, 1);
+                Console.WriteLine($"| {hops} | {Ms(m.P50)} | {Ms(m.P99)} | {m.Edges:0} | {m.Addresses:0} | {m.EngineBytesPerEdge:0.0} | {m.EngineBytesPerCursor:0} |");
+            }
+            Console.WriteLine();
         }
         return 0;
     }
 
     private sealed record Figures(double P50, double P99, double Max, double Edges, double Addresses, double BytesPerTrace, double EngineBytesPerEdge, double EngineBytesPerCursor);
 
-    private static Figures Measure(Tracer tracer, IReadOnlyList<Primitives.Address[]> seeds, TraceModel models, int hops, int rounds)
+    private static Figures Measure(Tracer tracer, IReadOnlyList<Primitives.Address[]> seeds, TraceModel models, int hops, int rounds, bool paths = true)
     {
         var times = new List<double>();
         long edges = 0, addresses = 0, traces = 0, engineBytes = 0, cursors = 0;
@@ -75,7 +100,7 @@ public static class TraceLatency
             foreach (var s in seeds)
             {
                 long t0 = Stopwatch.GetTimestamp();
-                var result = tracer.Trace(new TraceOptions { Seeds = s, Models = models, Hops = hops });
+                var result = tracer.Trace(new TraceOptions { Seeds = s, Models = models, Hops = hops, PathsPerTerminal = paths ? 3 : 0 });
                 times.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
                 edges += result.Stats.EdgesVisited;
                 addresses += result.Stats.Addresses;

@@ -12,6 +12,9 @@ internal sealed partial class TraceEngine
 {
     private const int MaxExpansionsPerTerminal = 5_000;
 
+    /// <summary>Tx hashes already looked up while building this trace's paths (paths to different terminals, and of different models, share transfers).</summary>
+    private readonly Dictionary<ulong, Hash32?> _txHashes = [];
+
     private readonly record struct Partial(int Node, ulong Bound, double Width, UInt256 Amount, int Parent, int Edge, int Depth);
 
     private List<TracePath> BuildPaths(EdgeTable table, UInt256[] terminalAmounts, List<TraceTerminal> terminals, TraceOptions options, bool exact)
@@ -85,7 +88,9 @@ internal sealed partial class TraceEngine
         {
             ref var e = ref table[partials[i].Edge];
             var seq = new Seq(e.MaxSeq);
-            Hash32? hash = _reader.TryGetTxHash(seq.Block, seq.TxIndex, out var h) ? h : null;
+            ulong txKey = seq.Value >> 16;
+            if (!_txHashes.TryGetValue(txKey, out var hash))
+                _txHashes[txKey] = hash = _reader.TryGetTxHash(seq.Block, seq.TxIndex, out var h) ? h : null;
             steps.Add(new PathStep(_addresses[e.Payer], _addresses[e.Payee], e.MaxAmount, seq, hash));
         }
         // Walking from the seed end: a forward path comes out in money order, a backward one reversed.

@@ -11,6 +11,7 @@ internal sealed partial class TraceEngine
     private sbyte[] _blacklisted = [];
     private ulong?[] _lastActivity = [];
     private bool[] _lastActivityKnown = [];
+    private UInt256[] _balanceAtEnd = [];
 
     /// <summary>Rounds a fractional base-unit amount to the nearest base unit (negative and NaN become zero).</summary>
     internal static UInt256 RoundUnits(double value)
@@ -27,6 +28,8 @@ internal sealed partial class TraceEngine
         _blacklisted = new sbyte[_count];
         _lastActivity = new ulong?[_count];
         _lastActivityKnown = new bool[_count];
+        _balanceAtEnd = new UInt256[_count];
+        _txHashes.Clear();
         for (int i = 0; i < _count; i++) _addresses[i] = _reader.GetAddress(_ids[i]);
 
         var results = new List<ModelResult>();
@@ -60,12 +63,21 @@ internal sealed partial class TraceEngine
         if (!_lastActivityKnown[i])
         {
             _lastActivityKnown[i] = true;
-            ulong? last = null;
-            if (_reader.TryGetLastEdge(EdgeDirection.Out, _ids[i], _token, out var o)) last = o.Seq.Value;
-            if (_reader.TryGetLastEdge(EdgeDirection.In, _ids[i], _token, out var n) && (last is null || n.Seq.Value > last)) last = n.Seq.Value;
-            _lastActivity[i] = last;
+            var (edge, found) = LastEdge(i, ulong.MaxValue);
+            _lastActivity[i] = found ? edge.Seq.Value : null;
+            if (found && !_backward && _hi == ulong.MaxValue) _balanceAtEnd[i] = edge.BalanceAfter;
         }
         return _lastActivity[i];
+    }
+
+    /// <summary>A node's last edge (in or out, whichever is later) at or before <paramref name="atOrBefore"/>.</summary>
+    private (Edge Edge, bool Found) LastEdge(int i, ulong atOrBefore)
+    {
+        Edge best = default;
+        bool found = false;
+        if (_reader.TryGetEdgeAtOrBefore(EdgeDirection.Out, _ids[i], _token, new Seq(atOrBefore), out var o)) { best = o; found = true; }
+        if (_reader.TryGetEdgeAtOrBefore(EdgeDirection.In, _ids[i], _token, new Seq(atOrBefore), out var n) && (!found || n.Seq > best.Seq)) { best = n; found = true; }
+        return (best, found);
     }
 
     /// <summary>
@@ -81,12 +93,19 @@ internal sealed partial class TraceEngine
             at = _lo - 1;
         }
         else at = _hi;
-        Edge best = default;
-        bool found = false;
-        if (_reader.TryGetEdgeAtOrBefore(EdgeDirection.Out, _ids[i], _token, new Seq(at), out var o)) { best = o; found = true; }
-        if (_reader.TryGetEdgeAtOrBefore(EdgeDirection.In, _ids[i], _token, new Seq(at), out var n) && (!found || n.Seq > best.Seq)) { best = n; found = true; }
-        if (!found || best.BalanceAfter.IsNegative) return UInt256.Zero;
-        return best.BalanceAfter;
+        UInt256 balance;
+        if (at == ulong.MaxValue)
+        {
+            // The window runs to the head: the balance after the last edge, shared with the last-activity lookup.
+            LastActivity(i);
+            balance = _balanceAtEnd[i];
+        }
+        else
+        {
+            var (edge, found) = LastEdge(i, at);
+            balance = found ? edge.BalanceAfter : UInt256.Zero;
+        }
+        return balance.IsNegative ? UInt256.Zero : balance;
     }
 
     private (string? Entity, string? Category) Describe(int i)

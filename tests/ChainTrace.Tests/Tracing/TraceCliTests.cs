@@ -1,4 +1,3 @@
-#if FULL_CLI
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ChainTrace.Primitives;
@@ -131,4 +130,3 @@ public class TraceCliTests(IndexedSynthFixture chain) : IClassFixture<IndexedSyn
         Assert.Contains("Off-ramps reached", table.Out, StringComparison.Ordinal);
     }
 }
-#endif
