@@ -69,6 +69,9 @@ internal static class Program
             {
                 cluster.SetDescription("Cluster addresses into entities (deposit-address reuse, gas funding, approvals), with evidence for every merge.");
                 cluster.SetDefaultCommand<ClusterCommand>();
+                cluster.AddCommand<ClusterCommand>("run")
+                    .WithDescription("Run the heuristics and print a summary (the default: chaintrace cluster [OPTIONS]; see cluster run --help).")
+                    .WithExample("cluster", "--heuristics", "deposit,gas", "--incremental");
                 cluster.AddCommand<ClusterShowCommand>("show")
                     .WithDescription("Show an address's cluster: members, labels, links with their transactions.")
                     .WithExample("cluster", "show", "0x28C6c06298d514Db089934071355E5743bf21d60");

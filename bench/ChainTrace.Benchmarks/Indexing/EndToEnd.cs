@@ -92,6 +92,8 @@ internal static class EndToEnd
             Mark();
             var inc = Index(Path.Combine(root, "inc"), source, incremental, IndexMode.Incremental, out _, out _);
             rows.Add(new Row("incremental, fed to the writer (no decoding)", incremental, inc, CpuSinceMark()));
+            Console.WriteLine("incremental store:");
+            Size(Path.Combine(root, "inc"), incremental);
             DeleteStore(Path.Combine(root, "inc"));
 
             if (withJson)
@@ -264,12 +266,12 @@ internal static class EndToEnd
         var sw = Stopwatch.StartNew();
         store.Compact();
         var stats = store.GetStats();
-        Console.WriteLine($"after compaction ({sw.Elapsed.TotalSeconds:0.0} s): {stats.TotalBytes / 1e6:0.0} MB, {stats.TotalBytes / (double)transfers:0.0} bytes per transfer");
+        Console.WriteLine($"after flush + CompactRange ({sw.Elapsed.TotalSeconds:0.0} s): {stats.TotalBytes / 1e6:0.0} MB, {stats.TotalBytes / (double)transfers:0.0} bytes per transfer");
         string[] edgeData = [ColumnFamilies.Out, ColumnFamilies.In, ColumnFamilies.Transfers, ColumnFamilies.Addresses, ColumnFamilies.AddressIds];
         long edges = stats.ColumnFamilies.Where(c => edgeData.Contains(c.Name)).Sum(c => c.TotalBytes);
         Console.WriteLine($"  transfer data (out, in, transfers, addresses, address_ids): {edges / (double)transfers:0.0} bytes per transfer");
-        foreach (var cf in stats.ColumnFamilies.Where(c => c.TotalBytes > 0).OrderByDescending(c => c.TotalBytes))
-            Console.WriteLine($"  {cf.Name,-12} {cf.TotalBytes / 1e6,9:0.0} MB  {cf.TotalBytes / (double)transfers,6:0.0} B/transfer");
+        foreach (var cf in stats.ColumnFamilies.Where(c => c.TotalBytes > 100_000).OrderByDescending(c => c.TotalBytes))
+            Console.WriteLine($"  {cf.Name,-12} {cf.TotalBytes / 1e6,9:0.0} MB  {cf.TotalBytes / (double)transfers,6:0.0} B/transfer (sst {cf.SstBytes / 1e6:0.0} MB, memtable {cf.MemtableBytes / 1e6:0.0} MB)");
     }
 
     private static void DeleteStore(string path)

@@ -50,7 +50,7 @@ internal sealed class AddressCommand(IAnsiConsole console) : Command<AddressComm
         var token = ResolveToken(store, settings.Token, out uint tokenId);
         var summary = store.GetAddressSummary(address, tokenId, settings.Top)
             ?? throw new UsageException($"{store.Profile.Format(address)} does not appear in this store");
-        if (settings.Format == "json") WriteJson(console.Profile.Out.Writer, store.Profile, token, summary);
+        if (settings.Format == "json") WriteJson(console.Profile.Out.Writer, store.Profile, token, summary, w => ClusterCli.WriteAddressClusterFields(w, store, address));
         else Render(console, store.Profile, token, summary);
         return 0;
     }
@@ -94,7 +94,7 @@ internal sealed class AddressCommand(IAnsiConsole console) : Command<AddressComm
     private static string Seen(Seq? seq, long? time) =>
         seq is { } q ? $"block {Infrastructure.Format.Count(q.Block)}" + (time is { } t ? $", {Infrastructure.Format.Time(t)}" : "") : "-";
 
-    internal static void WriteJson(TextWriter output, ChainProfile profile, TokenInfo token, AddressSummary s)
+    internal static void WriteJson(TextWriter output, ChainProfile profile, TokenInfo token, AddressSummary s, Action<Utf8JsonWriter>? extra = null)
     {
         using var ms = new MemoryStream();
         using (var w = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = true }))
@@ -134,6 +134,7 @@ internal sealed class AddressCommand(IAnsiConsole console) : Command<AddressComm
                 w.WriteEndObject();
             }
             w.WriteEndArray();
+            extra?.Invoke(w); // cluster, clusterSize, entity (chaintrace cluster)
             w.WriteEndObject();
         }
         output.WriteLine(Encoding.UTF8.GetString(ms.ToArray()));

@@ -102,6 +102,8 @@ internal sealed class ClusterCommand(IAnsiConsole console) : AsyncCommand<Cluste
     /// <inheritdoc/>
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        // Spectre skips Validate for a branch's default command: run it here.
+        if (settings.Validate() is { Successful: false } invalid) throw new UsageException(invalid.Message ?? "invalid options");
         using var store = ClusterCli.OpenExisting(settings.Db, settings.Profile, write: true);
         var options = settings.ToOptions();
         var clusterer = new Clusterer(store, options);
@@ -138,6 +140,16 @@ internal sealed class ClusterCommand(IAnsiConsole console) : AsyncCommand<Cluste
 /// <summary>Shared opening, parsing and rendering of the cluster commands.</summary>
 internal static class ClusterCli
 {
+    /// <summary>
+    /// <c>cluster --opt …</c> → <c>cluster run --opt …</c>: options right after a branch name are parsed as the
+    /// branch's, so the clustering run's own options need its explicit (hidden) command name.
+    /// </summary>
+    public static string[] WithRunCommand(string[] args)
+    {
+        if (args.Length < 2 || args[0] != "cluster" || !args[1].StartsWith('-') || args[1] is "-h" or "--help" or "-?") return args;
+        return ["cluster", "run", .. args[1..]];
+    }
+
     /// <summary>Opens an existing store (never creates one).</summary>
     public static ChainTraceStore OpenExisting(string db, ChainProfile? profile, bool write)
     {

@@ -73,6 +73,7 @@ internal sealed class IndexCommand(IAnsiConsole console) : AsyncCommand<IndexCom
         console.Write(SummaryTable(summary, profile));
         foreach (var f in summary.IgnoredFiles)
             console.MarkupLineInterpolated($"[grey]left out (not chain data): {f}[/]");
+        ClusterCommand.UpdateAfterIndex(console, store, cancellationToken); // a clustered store stays clustered
         if (summary.BadRecords > 0)
         {
             foreach (var m in summary.BadRecordMessages.Take(10))

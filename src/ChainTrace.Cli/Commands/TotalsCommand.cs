@@ -52,7 +52,7 @@ internal sealed class TotalsCommand(IAnsiConsole console) : Command<TotalsComman
     {
         using var store = StoreOpener.OpenForRead(settings.Db, settings.Profile);
         var seeds = TraceSettingsBase.ReadSeeds(settings.Seeds, store.Profile);
-        var options = settings.ToOptions(store, seeds, TraceDirection.Forward, TraceModels.Parse(settings.Model));
+        var options = ClusterTraceCli.WithDepositStops(store, settings.ToOptions(store, seeds, TraceDirection.Forward, TraceModels.Parse(settings.Model)));
         var totals = LaunderingTotals.Compute(store, options, cancellationToken);
         if (settings.Format == "json") settings.Emit(console, w => w.WriteLine(TraceTotalsJsonWriter.ToJson(totals)));
         else settings.Render(console, c => Render(c, totals, settings.Top));

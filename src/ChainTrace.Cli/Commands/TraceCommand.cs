@@ -143,8 +143,16 @@ internal sealed class TraceCommand(IAnsiConsole console) : Command<TraceCommand.
     internal sealed class Settings : TraceSettingsBase
     {
         [CommandOption("--from <ADDRS>")]
-        [Description("Seed addresses, comma-separated, or a file with one address per line.")]
+        [Description("Seed addresses, comma-separated, or a file with one address per line; cluster:ID seeds a whole cluster.")]
         public string From { get; set; } = "";
+
+        [CommandOption("--expand-cluster")]
+        [Description("Seed every member of the seeds' clusters (needs chaintrace cluster).")]
+        public bool ExpandCluster { get; set; }
+
+        [CommandOption("--by-cluster")]
+        [Description("Also show the result collapsed to clusters (table and json).")]
+        public bool ByCluster { get; set; }
 
         [CommandOption("--direction <DIR>")]
         [Description("forward (where the money went) or backward (where it came from).")]
@@ -157,7 +165,7 @@ internal sealed class TraceCommand(IAnsiConsole console) : Command<TraceCommand.
         public string Model { get; set; } = "haircut";
 
         [CommandOption("--format <FORMAT>")]
-        [Description("table, json, csv or dot.")]
+        [Description("table, json, csv, dot or html (a self-contained report for a case file; use with --out).")]
         [DefaultValue("table")]
         public string Format { get; set; } = "table";
 
@@ -165,7 +173,7 @@ internal sealed class TraceCommand(IAnsiConsole console) : Command<TraceCommand.
         {
             if (string.IsNullOrWhiteSpace(From)) return ValidationResult.Error("--from is required: the seed address(es)");
             if (Direction is not ("forward" or "backward")) return ValidationResult.Error($"unknown direction '{Direction}' (expected forward or backward)");
-            if (Format is not ("table" or "json" or "csv" or "dot")) return ValidationResult.Error($"unknown format '{Format}' (expected table, json, csv or dot)");
+            if (Format is not ("table" or "json" or "csv" or "dot" or "html")) return ValidationResult.Error($"unknown format '{Format}' (expected table, json, csv, dot or html)");
             try
             {
                 TraceModels.Parse(Model);
@@ -182,14 +190,14 @@ internal sealed class TraceCommand(IAnsiConsole console) : Command<TraceCommand.
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         using var store = StoreOpener.OpenForRead(settings.Db, settings.Profile);
-        var seeds = TraceSettingsBase.ReadSeeds(settings.From, store.Profile);
+        var seeds = ClusterTraceCli.ResolveSeeds(store, settings.From, settings.ExpandCluster, text => TraceSettingsBase.ReadSeeds(text, store.Profile));
         var direction = settings.Direction == "backward" ? TraceDirection.Backward : TraceDirection.Forward;
-        var options = settings.ToOptions(store, seeds, direction, TraceModels.Parse(settings.Model));
+        var options = ClusterTraceCli.WithDepositStops(store, settings.ToOptions(store, seeds, direction, TraceModels.Parse(settings.Model)));
         var result = new Tracer(store).Trace(options, cancellationToken);
         switch (settings.Format)
         {
             case "json":
-                settings.Emit(console, w => w.WriteLine(TraceJsonWriter.ToJson(result)));
+                settings.Emit(console, w => w.WriteLine(ClusterTraceCli.AddToJson(store, result, TraceJsonWriter.ToJson(result), settings.ByCluster)));
                 break;
             case "csv":
                 settings.Emit(console, w => TraceCsvWriter.Write(w, result));
@@ -197,11 +205,38 @@ internal sealed class TraceCommand(IAnsiConsole console) : Command<TraceCommand.
             case "dot":
                 settings.Emit(console, w => TraceDotWriter.Write(w, result));
                 break;
+            case "html":
+                var html = new TraceHtmlOptions
+                {
+                    GeneratedAt = DateTimeOffset.UtcNow,
+                    CommandLine = CommandLine(context.Arguments),
+                    Store = Path.GetFullPath(settings.Db),
+                };
+                settings.Emit(console, w => TraceHtmlWriter.Write(w, result, html));
+                break;
             default:
-                settings.Render(console, c => Render(c, result, settings.Top));
+                settings.Render(console, c =>
+                {
+                    Render(c, result, settings.Top);
+                    ClusterTraceCli.Render(c, store, result, settings.ByCluster, settings.Top);
+                });
                 break;
         }
         return 0;
+    }
+
+    /// <summary>The arguments as a shell command line (<c>chaintrace …</c>, single-quoted where needed).</summary>
+    internal static string CommandLine(IReadOnlyList<string> arguments)
+    {
+        var sb = new StringBuilder("chaintrace");
+        foreach (var a in arguments)
+        {
+            sb.Append(' ');
+            bool plain = a.Length > 0 && a.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '/' or ',' or ':' or '=' or '+' or '@');
+            if (plain) sb.Append(a);
+            else sb.Append('\'').Append(a.Replace("'", "'\\''", StringComparison.Ordinal)).Append('\'');
+        }
+        return sb.ToString();
     }
 
     /// <summary>The table view: terminals first (biggest first, one amount column per model), then bands and the summary.</summary>

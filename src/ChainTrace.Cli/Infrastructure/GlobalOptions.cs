@@ -24,12 +24,12 @@ internal static class GlobalOptions
             if (eq < 0 && i + 1 < args.Length) leading.Add(args[++i]);
             i++;
         }
-        if (leading.Count == 0 || i >= args.Length) return args;
+        if (leading.Count == 0 || i >= args.Length) return Commands.ClusterCli.WithRunCommand(args);
         var result = new List<string> { args[i] };
         int rest = i + 1;
         if (Branches.Contains(args[i]) && rest < args.Length && !args[rest].StartsWith('-')) result.Add(args[rest++]);
         result.AddRange(leading);
         result.AddRange(args[rest..]);
-        return [.. result];
+        return Commands.ClusterCli.WithRunCommand([.. result]);
     }
 }

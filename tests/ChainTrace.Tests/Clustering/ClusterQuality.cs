@@ -9,11 +9,13 @@ namespace ChainTrace.Tests.Clustering;
 /// Scores clusters against the synthetic generator's ground truth. Precision: of the address pairs we put in one
 /// cluster, the share that have one owner. Recall: of the same-owner pairs a perfect clusterer could find with
 /// these heuristics (the customers paying into one deposit address, a merging gas funder with what it funded, an
-/// approval pair whose spender sends the transferFrom), the share we put in one cluster.
+/// approval pair whose spender sends the transferFrom), the share we put in one cluster. As docs/SYNTH.md says,
+/// the cluster key of an address is its owner, except a deposit address, which must stay alone.
 /// </summary>
 internal sealed record ClusterQuality(
     double Precision, double Recall, long PredictedPairs, long CorrectPairs, long ExpectedPairs, long FoundPairs,
-    int ExchangeCustomerMerges, int DepositWithHotWallet, string Worst)
+    int ExchangeCustomerMerges, int DepositWithHotWallet, string Worst,
+    int DepositsFound, int DepositsTrue, int DepositsWrong, int DepositsWrongExchange)
 {
     public static ClusterQuality Measure(IChainReader reader, IClusterStore clusters, GroundTruth truth)
     {
@@ -25,7 +27,11 @@ internal sealed record ClusterQuality(
             foreach (var a in truth.Entities[e].Addresses)
                 if (reader.TryGetAddressId(Address.Parse(a), out uint id)) owner[id] = e;
         }
-        int Owner(uint id) => owner.TryGetValue(id, out int e) ? e : -(int)id - 1; // unknown: its own owner
+        var truthDeposits = new Dictionary<uint, string>();
+        foreach (var d in truth.DepositAddresses)
+            if (reader.TryGetAddressId(Address.Parse(d.Address), out uint id)) truthDeposits[id] = d.Exchange;
+        // Unknown addresses and deposit addresses are their own cluster key.
+        int Owner(uint id) => !truthDeposits.ContainsKey(id) && owner.TryGetValue(id, out int e) ? e : -(int)id - 1;
 
         // Precision over our clusters.
         long predicted = 0, correct = 0;
@@ -69,29 +75,35 @@ internal sealed record ClusterQuality(
         for (uint i = 1; i <= reader.AddressCount; i++)
         {
             uint r = expected.Find(i);
-            if (r == i && !groups.ContainsKey(r)) { }
             if (!groups.TryGetValue(r, out var list)) groups[r] = list = [];
             list.Add(i);
         }
-        long expectedPairs = 0, found = 0;
+        long expectedPairs = 0, together = 0;
         foreach (var list in groups.Values)
         {
             if (list.Count < 2) continue;
             expectedPairs += (long)list.Count * (list.Count - 1) / 2;
-            foreach (var n in list.GroupBy(clusters.GetClusterId).Select(g => (long)g.Count())) found += n * (n - 1) / 2;
+            foreach (var n in list.GroupBy(clusters.GetClusterId).Select(g => (long)g.Count())) together += n * (n - 1) / 2;
         }
 
-        int depositWithHot = 0;
+        int depositWithHot = 0, found = 0, wrong = 0, wrongExchange = 0;
         foreach (var d in clusters.ScanDeposits())
+        {
+            found++;
             if (clusters.GetClusterId(d.Deposit) == clusters.GetClusterId(d.HotWallet)) depositWithHot++;
+            if (!truthDeposits.TryGetValue(d.Deposit, out var exchange)) wrong++;
+            else if (!owner.TryGetValue(d.HotWallet, out int e) || truth.Entities[e].Id != exchange) wrongExchange++;
+        }
 
         return new ClusterQuality(
             predicted == 0 ? 1 : (double)correct / predicted,
-            expectedPairs == 0 ? 1 : (double)found / expectedPairs,
-            predicted, correct, expectedPairs, found, mixed, depositWithHot, worst);
+            expectedPairs == 0 ? 1 : (double)together / expectedPairs,
+            predicted, correct, expectedPairs, together, mixed, depositWithHot, worst,
+            found, truthDeposits.Count, wrong, wrongExchange);
     }
 
     public override string ToString() =>
         $"precision {Precision:F4} ({CorrectPairs}/{PredictedPairs} pairs), recall {Recall:F4} ({FoundPairs}/{ExpectedPairs}), " +
-        $"exchange+other clusters {ExchangeCustomerMerges}, deposit with its hot wallet {DepositWithHotWallet}; worst {Worst}";
+        $"exchange+other clusters {ExchangeCustomerMerges}, deposit with its hot wallet {DepositWithHotWallet}; " +
+        $"deposit addresses found {DepositsFound} of {DepositsTrue} ({DepositsWrong} not deposits, {DepositsWrongExchange} wrong exchange); worst {Worst}";
 }

@@ -43,7 +43,33 @@ public sealed class SynthGroundTruthTests(ITestOutputHelper output)
             Assert.True(q.Recall >= 0.9, q.ToString());
             Assert.Equal(0, q.ExchangeCustomerMerges);
             Assert.Equal(0, q.DepositWithHotWallet);
-            Assert.True(result.DepositAddresses >= truth.DepositAddresses.Count * 8 / 10, $"{result.DepositAddresses} of {truth.DepositAddresses.Count} deposit addresses found");
+            Assert.True(q.DepositsFound >= q.DepositsTrue * 9 / 10, q.ToString());
+            Assert.Equal(0, q.DepositsWrong);
+            Assert.Equal(0, q.DepositsWrongExchange);
+        }
+    }
+
+    /// <summary>Controls: the measure catches the over-merging that the guards prevent.</summary>
+    [Fact]
+    public async Task Synth_WithoutTheGuards_TheMeasureReportsFalseMerges()
+    {
+        using var dir = new TempDir("ct-cluster-ctl");
+        var (store, truth) = await IndexSynth(dir, 3, 20_000);
+        using (store)
+        {
+            // Gas stations fund thousands of fresh addresses: without the funder bound they swallow their customers.
+            var loose = new Clusterer(store, new MemoryClusterStore());
+            loose.Run(new ClusterOptions { Gas = new GasFundingOptions { MaxFundedPerFunder = int.MaxValue } });
+            var q = ClusterQuality.Measure(store, loose.Store, truth);
+            output.WriteLine("no funder bound: " + q);
+            Assert.True(q.Precision < 0.5, q.ToString());
+
+            // Treating deposit addresses as their customers' breaks the documented ownership.
+            var merged = new Clusterer(store, new MemoryClusterStore());
+            merged.Run(new ClusterOptions { Deposit = new DepositReuseOptions { LinkDepositAddressToCustomer = true } });
+            var q2 = ClusterQuality.Measure(store, merged.Store, truth);
+            output.WriteLine("deposit in cluster: " + q2);
+            Assert.True(q2.Precision < 0.99, q2.ToString());
         }
     }
 
@@ -70,6 +96,8 @@ public sealed class SynthGroundTruthTests(ITestOutputHelper output)
             Assert.True(q.Recall >= 0.9, q.ToString());
             Assert.Equal(0, q.ExchangeCustomerMerges);
             Assert.Equal(0, q.DepositWithHotWallet);
+            Assert.True(q.DepositsFound >= q.DepositsTrue * 9 / 10, q.ToString());
+            Assert.Equal(0, q.DepositsWrong);
         }
     }
 }

@@ -105,7 +105,8 @@ public sealed record ReferenceTraceResult(
 /// <list type="bullet">
 /// <item>Seeds are hop 0; every inflow of a seed inside the window is fully tainted (the traced amount).</item>
 /// <item>Only transfers with <c>from ≤ seq ≤ to</c> move taint; transfers before the window still build balances and lots.</item>
-/// <item>An address reached at hop h passes taint on only while h &lt; maxHops; its receiver is at hop h + 1.</item>
+/// <item>An address reached at hop h passes taint on only while h &lt; maxHops; its receiver is at hop h + 1.
+/// Taint that an address at the hop limit pays out leaves the trace (it is neither terminal nor held).</item>
 /// <item>Terminals absorb what they receive and pass nothing on.</item>
 /// <item>Poison: every outflow of a poisoned address is fully tainted; held = the poisoned address's balance.</item>
 /// <item>Haircut: an outflow carries amount × tainted / balance, both just before it.</item>
@@ -137,7 +138,7 @@ public static class ReferenceTracer
         var balance = new Dictionary<Address, BigInteger>();
         var lots = new Dictionary<Address, LinkedList<Lot>>();
         var tainted = new Dictionary<Address, Fraction>();   // haircut: tainted balance
-        var poisoned = new HashSet<Address>(seedSet);
+        var poisoned = new HashSet<Address>(); // a seed is poisoned by its first inflow inside the window
         var hops = seedSet.ToDictionary(s => s, _ => 0);
         var terminals = new Dictionary<Address, Fraction>();
         bool lotModel = model is TaintModel.Fifo or TaintModel.Lifo;

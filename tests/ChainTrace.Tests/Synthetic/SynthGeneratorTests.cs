@@ -192,6 +192,21 @@ public sealed class SynthGeneratorTests
         Assert.Equal("0x" + Convert.ToHexStringLower(ChainProfile.Tron.DefaultToken.Contract.ToArray()), output.Logs[0].Contract);
     }
 
+    /// <summary>A multi-million run in every format, gzip, stays exact (CHAINTRACE_HEAVY=1).</summary>
+    [HeavyFact]
+    public void Generate_FiveMillionTransfers_AllFormatsGzip_ExactCounts()
+    {
+        using var dir = new SynthTempDir();
+        var r = SynthGenerator.Generate(new SynthOptions { Seed = 5, Transfers = 5_000_000, Formats = SynthFormats.All, Gzip = true }, dir.Path);
+        Assert.Equal(5_000_000, r.Transfers);
+        var truth = GroundTruth.Load(r.GroundTruthJson);
+        Assert.Equal(5_000_000, truth.Totals.Transfers);
+        Assert.Equal(12, truth.Cases.Count);
+        Assert.Equal(18, truth.Entities.Count(e => e.Kind == "exchange")); // 5 + 5·2 decades + 3 for the ×5
+        long rows = SynthOutput.ReadLines(Path.Combine(r.EtlDirectory!, "token_transfers.csv.gz")).LongCount() - 1;
+        Assert.Equal(5_000_000, rows);
+    }
+
     private sealed class SyncProgress(Action<long> report) : IProgress<long>
     {
         public void Report(long value) => report(value);

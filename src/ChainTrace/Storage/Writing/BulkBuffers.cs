@@ -128,10 +128,11 @@ internal sealed class KvRun
     {
         long n = _entries.Count;
         if (n == 0) return 0;
-        long[] order = new long[n];
-        for (long i = 0; i < n; i++) order[i] = i;
+        long[]? order = null;
         if (!_ordered)
         {
+            order = new long[n];
+            for (long i = 0; i < n; i++) order[i] = i;
             Array.Sort(order, (a, b) =>
             {
                 int c = Key(a).SequenceCompareTo(Key(b));
@@ -139,19 +140,20 @@ internal sealed class KvRun
             });
         }
         long distinct = 0;
-        long best = order[0];
+        long best = order is null ? 0 : order[0];
         for (long i = 1; i <= n; i++)
         {
-            if (i < n && Key(order[i]).SequenceEqual(Key(best)))
+            long next = i < n ? (order is null ? i : order[i]) : -1;
+            if (next >= 0 && Key(next).SequenceEqual(Key(best)))
             {
-                if (_entries[order[i]].Rank >= _entries[best].Rank) best = order[i];
+                if (_entries[next].Rank >= _entries[best].Rank) best = next;
                 continue;
             }
             ref var e = ref _entries[best];
             var record = _data.At(e.Position);
             visit(record[..e.KeyLength], record.Slice(e.KeyLength, e.ValueLength));
             distinct++;
-            if (i < n) best = order[i];
+            best = next;
         }
         return distinct;
     }

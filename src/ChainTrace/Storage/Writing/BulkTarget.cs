@@ -307,7 +307,7 @@ internal sealed class BulkTarget : IWriteTarget
         for (long i = 0; i < n; i++)
         {
             ref var t = ref _transfers[i];
-            offsets[(outgoing ? t.From : t.To) + 1] += 1 + 8 + EdgeValue(ref t, outgoing, scratch);
+            offsets[(outgoing ? t.From : t.To) + 1] += 1 + 8 + EdgeLength(ref t, outgoing);
         }
         for (long k = 1; k < offsets.Length; k++) offsets[k] += offsets[k - 1];
         long total = offsets[^1];
@@ -347,6 +347,18 @@ internal sealed class BulkTarget : IWriteTarget
             System.Runtime.InteropServices.NativeMemory.Free(buffer);
         }
     }
+
+    /// <summary>The length of <see cref="EdgeValue"/>'s encoding, without encoding.</summary>
+    private int EdgeLength(ref Transfer t, bool outgoing)
+    {
+        var record = _values.At(t.Values);
+        int amount = 1 + (record[0] & 0x3F);
+        int fromBalance = 1 + (record[amount] & 0x3F);
+        int balance = outgoing ? fromBalance : 1 + (record[amount + fromBalance] & 0x3F);
+        return VarintLength(outgoing ? t.To : t.From) + VarintLength(outgoing ? t.FromCount : t.ToCount) + amount + balance;
+    }
+
+    private static int VarintLength(uint v) => v < 1 << 7 ? 1 : v < 1 << 14 ? 2 : v < 1 << 21 ? 3 : v < 1 << 28 ? 4 : 5;
 
     /// <summary>Encodes the value of one side's edge of a transfer; returns its length.</summary>
     private int EdgeValue(ref Transfer t, bool outgoing, Span<byte> value)
