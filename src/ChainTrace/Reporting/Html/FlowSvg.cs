@@ -18,7 +18,7 @@ public static class FlowSvg
         const double w = FlowLayout.NodeWidth, h = FlowLayout.NodeHeight;
         sb.Append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").Append(F(layout.Width)).Append("\" height=\"").Append(F(layout.Height))
             .Append("\" viewBox=\"0 0 ").Append(F(layout.Width)).Append(' ').Append(F(layout.Height)).Append("\" font-family=\"sans-serif\" font-size=\"11\">\n");
-        sb.Append("<defs><marker id=\"").Append(id).Append("-arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"5\" markerHeight=\"5\" markerUnits=\"userSpaceOnUse\" orient=\"auto\">")
+        sb.Append("<defs><marker id=\"").Append(id).Append("-arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"9\" markerHeight=\"9\" markerUnits=\"userSpaceOnUse\" orient=\"auto\">")
             .Append("<path d=\"M0,0 L10,5 L0,10 z\" fill=\"#555\"/></marker></defs>\n");
 
         // Column titles.
