@@ -48,13 +48,13 @@ public sealed record FlowLayout(
     public const double NodeWidth = 190;
 
     /// <summary>Box height, pixels.</summary>
-    public const double NodeHeight = 36;
+    public const double NodeHeight = 46;
 
     /// <summary>Horizontal distance between columns, pixels.</summary>
     public const double ColumnPitch = 300;
 
     /// <summary>Vertical distance between rows, pixels.</summary>
-    public const double RowPitch = 48;
+    public const double RowPitch = 58;
 
     /// <summary>Space above the first row (column titles), pixels.</summary>
     public const double Top = 44;
