@@ -135,7 +135,7 @@ internal class TraceSettingsBase : ChainSettings
 
 /// <summary>
 /// <c>chaintrace trace --from ADDR[,ADDR…]</c>: where the seeds' money went (or, backward, where it came from),
-/// per taint model, as a table, JSON, CSV or GraphViz DOT.
+/// per taint model, as a table, JSON, CSV, GraphViz DOT or a self-contained HTML report.
 /// </summary>
 internal sealed class TraceCommand(IAnsiConsole console) : Command<TraceCommand.Settings>
 {
