@@ -29,6 +29,7 @@ internal sealed partial class ClusterRun
     private readonly StateTable _state;
     private readonly string _fingerprint;
     private readonly EdgeSource _edges;
+    private readonly TxLookup _txs;
 
     // Derived-star work lists of an incremental run (a full run re-derives everything).
     private readonly HashSet<uint> _depositDirty = [];
@@ -70,7 +71,7 @@ internal sealed partial class ClusterRun
         _n = reader.AddressCount;
         _zero = reader.TryGetAddressId(Address.Zero, out var z) ? z : 0;
         _labels = LabelIndex.Build(reader, options);
-        _fingerprint = "v1;" + AddressState.Size + ";" + options.Fingerprint() + ";" + _labels.Fingerprint;
+        _fingerprint = "v1;" + AddressState.Size + "x" + StateTable.ChunkSize + ";" + options.Fingerprint() + ";" + _labels.Fingerprint;
         _meta = store.ReadMeta();
         ulong headEnd = reader.IndexedHead is { } h ? ((h + 1) << 32) - 1 : 0;
         if (_meta is null || !string.Equals(_meta.Options, _fingerprint, StringComparison.Ordinal) || _meta.AddressCount > _n
@@ -84,6 +85,7 @@ internal sealed partial class ClusterRun
         if (_depositToken == 0) _depositOn = false;
         _state = new StateTable(_n, _full ? null : store, _full ? 0 : _meta!.AddressCount);
         _edges = new EdgeSource(reader);
+        _txs = new TxLookup(reader);
     }
 
     public bool Full => _full;
@@ -92,6 +94,7 @@ internal sealed partial class ClusterRun
     {
         using var writer = _store.AcquireWriter();
         using var edges = _edges;
+        using var txs = _txs;
         var clock = Stopwatch.StartNew();
         Seq from = _full ? Seq.MinValue : new Seq(_meta!.Cursor.Value + 1);
         Seq to = _reader.IndexedHead is { } head ? new Seq(((head + 1) << 32) - 1) : Seq.MinValue;
@@ -306,7 +309,7 @@ internal sealed partial class ClusterRun
         {
             TxLookups++;
             _txCacheKey = txKey;
-            _txCacheSender = _reader.TryGetTransaction(seq.Block, seq.TxIndex, out var tx) ? tx.FromId : 0;
+            _txCacheSender = _txs.TryGet(seq.Block, seq.TxIndex, out _, out uint sender) ? sender : 0;
         }
         uint spender = _txCacheSender;
         if (spender == 0 || spender == owner) return;
