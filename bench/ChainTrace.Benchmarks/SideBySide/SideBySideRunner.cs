@@ -114,7 +114,8 @@ internal static class SideBySideRunner
             queries.WriteLine(sql + ";");
 
             var engine = new Dictionary<string, BigInteger>(StringComparer.Ordinal);
-            foreach (var t in tracer.Trace(options).Get(TraceModel.Poison)!.Terminals) engine[t.Address.ToHex()] = t.Amount.ToBigInteger();
+            var first = tracer.Trace(options);
+            foreach (var t in first.Get(TraceModel.Poison)!.Terminals) engine[t.Address.ToHex()] = t.Amount.ToBigInteger();
             var fromSql = RunSql(duck, sql);
             var cmp = SqlTrace.Compare(engine, fromSql);
             foreach (var (t, amount) in fromSql.OrderBy(p => p.Key, StringComparer.Ordinal)) answers.WriteLine($"{c.Id} {t} {amount}");
@@ -131,6 +132,7 @@ internal static class SideBySideRunner
             foreach (var t in cmp.OnlyEngine) Console.WriteLine($"    only ChainTrace: {t} {engine[t]}");
             foreach (var t in cmp.OnlySql) Console.WriteLine($"    only SQL: {t} {fromSql[t]}");
             foreach (var (t, e, s) in cmp.AmountMismatches) Console.WriteLine($"    amount differs at {t}: ChainTrace {e}, SQL {s}");
+            Console.WriteLine($"    poison reached {first.Get(TraceModel.Poison)!.Summary.NodeCount:N0} addresses, visited {first.Stats.EdgesVisited:N0} edges");
         }
         Console.WriteLine($"all cases: ChainTrace poison p50 {SqlTrace.Percentile(ctPoison, 50):F2} ms p99 {SqlTrace.Percentile(ctPoison, 99):F2} ms; " +
             $"haircut p50 {SqlTrace.Percentile(ctHaircut, 50):F2} ms p99 {SqlTrace.Percentile(ctHaircut, 99):F2} ms; " +
