@@ -306,17 +306,13 @@ internal sealed class TraceCommand(IAnsiConsole console) : Command<TraceCommand.
         var plan = truth.Cases[0];
         var clusterer = new Clusterer(store, new MemoryClusterStore());
         clusterer.Run(cancellationToken: cancellationToken);
-        AddressLabel? Deposit(Address a) =>
-            clusterer.TryGetDeposit(a, out var hot) && store.TryGetAddressId(hot, out uint hotId)
-                ? new AddressLabel(LabelCategories.DepositAddress, clusterer.EntityOf(hotId) ?? "deposit of " + store.Profile.Format(hot), "clustering")
-                : null;
         var options = new TraceOptions
         {
             Seeds = [.. plan.Seeds.Select(Address.Parse)],
             Models = TraceModel.All,
             Hops = plan.MaxHops,
             SinceBlock = plan.FromBlock,
-            ExtraLabel = Deposit,
+            ExtraLabel = ClusterTracing.DepositLabels(clusterer),
         };
         console.WriteLine();
         console.MarkupLineInterpolated($"[bold]4. Trace[/] the planted {plan.Kind} case from its collector: where the victims' money went, under each taint model");
