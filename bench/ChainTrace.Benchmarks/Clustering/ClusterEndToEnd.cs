@@ -80,15 +80,66 @@ internal static class ClusterEndToEnd
 
         if (blocks > 0 && store.IndexedHead is { } head)
         {
+            var tail = TailFiles(files, Path.Combine(dir, "tail-" + blocks.ToString(CultureInfo.InvariantCulture)), head - (ulong)blocks + 1);
             store.RollbackTo(head - (ulong)blocks);
             clusterer.Run();
             sw.Restart();
-            new Indexer(store).IndexAsync(files, new IndexOptions()).GetAwaiter().GetResult();
+            new Indexer(store).IndexAsync(tail, new IndexOptions()).GetAwaiter().GetResult();
             Console.WriteLine($"re-indexed the last {blocks} blocks in {sw.Elapsed.TotalSeconds:F1} s");
             var inc = clusterer.Update();
             Print($"update after {blocks} new blocks", inc);
         }
         return 0;
+    }
+
+    /// <summary>
+    /// Copies of the JSON-RPC dumps with only the lines of blocks ≥ <paramref name="from"/> (a logs line is kept
+    /// when its first log is in the last blocks or the line before them), written once and reused: re-indexing
+    /// them puts the rolled-back blocks back without reading the whole history again.
+    /// </summary>
+    private static List<string> TailFiles(IReadOnlyList<string> files, string dir, ulong from)
+    {
+        var result = new List<string>();
+        Directory.CreateDirectory(dir);
+        foreach (var f in files)
+        {
+            string target = Path.Combine(dir, Path.GetFileName(f));
+            result.Add(target);
+            if (File.Exists(target)) continue;
+            using var reader = new StreamReader(f);
+            using var writer = new StreamWriter(target + ".tmp");
+            string? previous = null;
+            while (reader.ReadLine() is { } line)
+            {
+                ulong block = FirstBlock(line);
+                if (block >= from)
+                {
+                    if (previous is not null) { writer.WriteLine(previous); previous = null; }
+                    writer.WriteLine(line);
+                }
+                else
+                {
+                    previous = line;
+                }
+            }
+            writer.Close();
+            File.Move(target + ".tmp", target);
+        }
+        return result;
+    }
+
+    private static ulong FirstBlock(string line)
+    {
+        int i = line.IndexOf("\"blockNumber\":\"0x", StringComparison.Ordinal);
+        int skip = "\"blockNumber\":\"0x".Length;
+        if (i < 0)
+        {
+            i = line.IndexOf("\"number\":\"0x", StringComparison.Ordinal);
+            skip = "\"number\":\"0x".Length;
+        }
+        if (i < 0) return 0;
+        int start = i + skip, end = line.IndexOf('"', start);
+        return ulong.Parse(line.AsSpan(start, end - start), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
     }
 
     /// <summary>What reading the events alone costs (the floor under the scan phase).</summary>

@@ -71,8 +71,9 @@ internal enum AddressFlags : uint
 }
 
 /// <summary>
-/// Per-address state in chunks of <see cref="ChunkSize"/> entries, loaded from the cluster store on first
-/// touch (so an incremental run reads only the chunks its new events touch) and written back when dirty.
+/// Per-address state in chunks of <see cref="ChunkSize"/> entries: a chunk is loaded from the cluster store on
+/// first touch (one range read), so an incremental run reads only the chunks its new events touch; only the
+/// entries written to are saved back, one row per address, so what a run writes is proportional to what it touched.
 /// </summary>
 internal sealed class StateTable
 {
@@ -82,8 +83,8 @@ internal sealed class StateTable
 
     private readonly IClusterStore? _source;
     private readonly uint _persistedCount;
-    private AddressState[]?[] _chunks;
-    private bool[] _dirty;
+    private readonly AddressState[]?[] _chunks;
+    private readonly bool[]?[] _dirty;
 
     /// <summary>Creates a table for ids 0..<paramref name="count"/>; <paramref name="source"/> null means start empty.</summary>
     public StateTable(uint count, IClusterStore? source, uint persistedCount)
@@ -92,20 +93,20 @@ internal sealed class StateTable
         _persistedCount = persistedCount;
         int chunks = (int)((count >> ChunkShift) + 1);
         _chunks = new AddressState[]?[chunks];
-        _dirty = new bool[chunks];
+        _dirty = new bool[]?[chunks];
         Count = count;
     }
 
     /// <summary>Highest id covered.</summary>
-    public uint Count { get; private set; }
+    public uint Count { get; }
 
-    /// <summary>The state of an id, for reading and writing (marks its chunk dirty).</summary>
+    /// <summary>The state of an id, for reading and writing (marks it dirty).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ref AddressState Get(uint id)
     {
         int c = (int)(id >> ChunkShift);
         var chunk = _chunks[c] ?? Load(c);
-        _dirty[c] = true;
+        _dirty[c]![id & ChunkMask] = true;
         return ref chunk[id & ChunkMask];
     }
 
@@ -122,33 +123,37 @@ internal sealed class StateTable
     private AddressState[] Load(int c)
     {
         var chunk = new AddressState[ChunkSize];
-        if (_source is not null && ((uint)c << ChunkShift) <= _persistedCount)
-            _source.TryReadState((uint)c, MemoryMarshal.AsBytes(chunk.AsSpan()));
+        uint first = (uint)c << ChunkShift;
+        if (_source is not null && first <= _persistedCount)
+        {
+            int size = AddressState.Size;
+            _source.ReadStates(first, ChunkSize, (id, data) =>
+            {
+                if (data.Length != size) throw new InvalidDataException($"Cluster state of address {id} has {data.Length} bytes, expected {size}; run a full `chaintrace cluster`.");
+                chunk[id - first] = MemoryMarshal.Read<AddressState>(data);
+            });
+        }
         _chunks[c] = chunk;
+        _dirty[c] = new bool[ChunkSize];
         return chunk;
     }
 
-    /// <summary>Writes every dirty chunk to the batch.</summary>
-    public int Save(IClusterBatch batch)
+    /// <summary>Writes every entry written to since loading (all-zero ones skipped when <paramref name="skipEmpty"/>: a fresh store); returns how many.</summary>
+    public long Save(IClusterBatch batch, bool skipEmpty)
     {
-        int written = 0;
+        long written = 0;
         for (int c = 0; c < _chunks.Length; c++)
         {
-            if (!_dirty[c] || _chunks[c] is not { } chunk) continue;
-            batch.PutState((uint)c, MemoryMarshal.AsBytes(chunk.AsSpan()));
-            written++;
+            if (_chunks[c] is not { } chunk || _dirty[c] is not { } dirty) continue;
+            for (int i = 0; i < ChunkSize; i++)
+            {
+                if (!dirty[i]) continue;
+                var bytes = MemoryMarshal.AsBytes(chunk.AsSpan(i, 1));
+                if (skipEmpty && !bytes.ContainsAnyExcept((byte)0)) continue;
+                batch.PutState(((uint)c << ChunkShift) + (uint)i, bytes);
+                written++;
+            }
         }
         return written;
-    }
-
-    /// <summary>Number of chunks in memory.</summary>
-    public int LoadedChunks
-    {
-        get
-        {
-            int n = 0;
-            foreach (var c in _chunks) if (c is not null) n++;
-            return n;
-        }
     }
 }

@@ -48,9 +48,10 @@ internal sealed partial class ClusterRun
         var touched = new HashSet<uint>();
         foreach (uint d in _full ? AllIds() : _depositDirty)
         {
+            ref readonly var peek = ref _state.Peek(d);
+            uint target = IsCandidate(d, peek) ? peek.Target : 0;
+            if (target == peek.CountedTarget) continue;
             ref var s = ref _state.Get(d);
-            uint target = IsCandidate(d, s) ? s.Target : 0;
-            if (target == s.CountedTarget) continue;
             if (s.CountedTarget != 0) { _state.Get(s.CountedTarget).Depositors--; touched.Add(s.CountedTarget); }
             if (target != 0) { _state.Get(target).Depositors++; touched.Add(target); }
             touched.Add(d); // its own candidacy gates its detection as a hot wallet
@@ -230,7 +231,7 @@ internal sealed partial class ClusterRun
             star.Clear();
             bool eligible = b <= _n && !_labels.IsService(b)
                 && (_state.Peek(b).Flags & (uint)(AddressFlags.Hot | AddressFlags.Deposit)) == 0
-                && _ownersPerSpender.GetValueOrDefault(b) <= _o.Approval.MaxOwnersPerSpender;
+                && LinkableSpender(b);
             if (eligible && _usedBySpender.TryGetValue(b, out var pairs))
             {
                 foreach (var p in pairs)

@@ -38,10 +38,16 @@ internal sealed partial class ClusterRun
     private readonly HashSet<uint> _spenderDirty = [];
 
     // Approvals: (owner << 32 | spender) → seq of the first approval with a non-zero amount.
+    // Only approvals of spenders that may still link are kept (not labelled services, not approved by too many
+    // owners: both only get worse as history grows), so the state stays small and is persisted between runs.
     private readonly Dictionary<ulong, ulong> _approvals = [];
-    // Owner → the spenders it approved (a transfer out of an owner costs a transaction lookup only while one of them may still link).
+    // Owner → the live spenders it approved (a transfer out of an owner costs a transaction lookup only then).
     private readonly Dictionary<uint, List<uint>> _owners = [];
-    private readonly Dictionary<uint, int> _ownersPerSpender = [];
+    // Live spender → its owners; spenders past the bound move to the dead set.
+    private readonly Dictionary<uint, List<uint>> _spenderOwners = [];
+    private readonly HashSet<uint> _deadSpenders = [];
+    private bool _approvalsChanged;
+    private const string ApprovalsBlob = "approvals";
     // Used pairs: spender → (owner, approval seq, transfer seq), persisted between runs.
     private readonly Dictionary<uint, List<(uint Owner, ulong Approved, ulong Used)>> _usedBySpender = [];
     private bool _pairsChanged;
@@ -72,7 +78,7 @@ internal sealed partial class ClusterRun
         _n = reader.AddressCount;
         _zero = reader.TryGetAddressId(Address.Zero, out var z) ? z : 0;
         _labels = LabelIndex.Build(reader, options);
-        _fingerprint = "v1;" + AddressState.Size + "x" + StateTable.ChunkSize + ";" + options.Fingerprint() + ";" + _labels.Fingerprint;
+        _fingerprint = "v2;" + AddressState.Size + ";" + options.Fingerprint() + ";" + _labels.Fingerprint;
         _meta = store.ReadMeta();
         ulong headEnd = reader.IndexedHead is { } h ? ((h + 1) << 32) - 1 : 0;
         if (_meta is null || !string.Equals(_meta.Options, _fingerprint, StringComparison.Ordinal) || _meta.AddressCount > _n
@@ -102,7 +108,7 @@ internal sealed partial class ClusterRun
         Seq to = _reader.IndexedHead is { } head ? new Seq(((head + 1) << 32) - 1) : Seq.MinValue;
         if (_reader.IndexedHead is null) from = new Seq(1); // nothing indexed: process nothing
 
-        if (!_full) LoadApprovalState(from);
+        if (!_full) LoadApprovalState();
         if (from <= to)
         {
             if (_reader is ChainTraceStore rocks) StreamRocks(rocks, from, to);
@@ -129,8 +135,9 @@ internal sealed partial class ClusterRun
         var union = UpdateClusters(batch);
         Lap("union");
 
-        _state.Save(batch);
+        _state.Save(batch, skipEmpty: _full);
         if (_pairsChanged || _full) batch.PutBlob(ApprovalPairsBlob, EncodePairs());
+        if (_approvalsChanged || _full) batch.PutBlob(ApprovalsBlob, EncodeApprovals());
         batch.PutBlob(ClusterTally.BlobName, _tally.Encode());
         var cursor = from <= to ? to : (_full ? Seq.MinValue : _meta!.Cursor);
         batch.PutMeta(new ClusterMeta(cursor, _fingerprint, _n, union.Relinked ? union.RefusedCount : _meta?.RefusedLinks ?? 0, DateTimeOffset.UtcNow,
@@ -219,7 +226,7 @@ internal sealed partial class ClusterRun
             if (to != _zero && to != 0) Inflow(to, amount, block);
             if (fromReal) Outflow(f, to, amount, block);
         }
-        if (_approvalOn && fromReal && _owners.TryGetValue(f, out var spenders) && AnyLinkableSpender(spenders)) CheckTransferFrom(f, r.Seq);
+        if (_approvalOn && fromReal && _owners.ContainsKey(f)) CheckTransferFrom(f, r.Seq);
     }
 
     private void Inflow(uint d, ulong amount, uint block)
@@ -287,24 +294,32 @@ internal sealed partial class ClusterRun
     private void OnApproval(uint owner, uint spender, UInt256 amount, ulong seq, bool markDirty)
     {
         if (amount.IsZero || owner == spender || owner == 0 || spender == 0) return;
+        if (_deadSpenders.Contains(spender) || _labels.IsService(spender)) return;
         ulong key = ((ulong)owner << 32) | spender;
         if (!_approvals.TryAdd(key, seq)) return;
-        if (!_owners.TryGetValue(owner, out var spenders)) _owners[owner] = spenders = [];
-        spenders.Add(spender);
-        _ownersPerSpender[spender] = _ownersPerSpender.GetValueOrDefault(spender) + 1;
+        _approvalsChanged = true;
         if (markDirty && !_full) _spenderDirty.Add(spender);
+        if (!_spenderOwners.TryGetValue(spender, out var owners)) _spenderOwners[spender] = owners = [];
+        if (owners.Count < _o.Approval.MaxOwnersPerSpender)
+        {
+            owners.Add(owner);
+            if (!_owners.TryGetValue(owner, out var spenders)) _owners[owner] = spenders = [];
+            spenders.Add(spender);
+            return;
+        }
+        // One owner too many: the spender is a service or a drainer for good; forget its approvals.
+        _approvals.Remove(key);
+        foreach (uint o in owners)
+        {
+            _approvals.Remove(((ulong)o << 32) | spender);
+            if (_owners.TryGetValue(o, out var list) && list.Remove(spender) && list.Count == 0) _owners.Remove(o);
+        }
+        _spenderOwners.Remove(spender);
+        _deadSpenders.Add(spender);
     }
 
-    /// <summary>
-    /// True if one of the spenders may still get an approval link: not a labelled service and not approved by
-    /// too many owners. Both only ever get worse as history grows, so skipping the check is never wrong later.
-    /// </summary>
-    private bool AnyLinkableSpender(List<uint> spenders)
-    {
-        foreach (uint b in spenders)
-            if (!_labels.IsService(b) && _ownersPerSpender.GetValueOrDefault(b) <= _o.Approval.MaxOwnersPerSpender) return true;
-        return false;
-    }
+    /// <summary>True if the spender may link: not a labelled service and not approved by too many owners.</summary>
+    private bool LinkableSpender(uint spender) => !_deadSpenders.Contains(spender) && !_labels.IsService(spender);
 
     private void CheckTransferFrom(uint owner, Seq seq)
     {
@@ -325,13 +340,45 @@ internal sealed partial class ClusterRun
         if (!_full) _spenderDirty.Add(spender);
     }
 
-    private void LoadApprovalState(Seq from)
+    private void LoadApprovalState()
     {
         if (!_approvalOn) return;
-        if (from.Value > 0)
-            foreach (var a in _reader.ScanApprovals(Seq.MinValue, new Seq(from.Value - 1)))
-                OnApproval(a.OwnerId, a.SpenderId, a.Amount, a.Seq.Value, markDirty: false);
         if (_store.ReadBlob(ApprovalPairsBlob) is { } blob) DecodePairs(blob);
+        if (_store.ReadBlob(ApprovalsBlob) is not { } approvals) return;
+        if (approvals.Length < 4) throw new InvalidDataException("Corrupt approvals blob in the cluster store; run a full `chaintrace cluster`.");
+        var span = approvals.AsSpan();
+        int dead = (int)System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(span);
+        int p = 4;
+        for (int i = 0; i < dead; i++, p += 4) _deadSpenders.Add(System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(span[p..]));
+        for (; p + 16 <= span.Length; p += 16)
+        {
+            uint owner = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(span[p..]);
+            uint spender = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(span[(p + 4)..]);
+            ulong seq = System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(span[(p + 8)..]);
+            _approvals[((ulong)owner << 32) | spender] = seq;
+            if (!_spenderOwners.TryGetValue(spender, out var owners)) _spenderOwners[spender] = owners = [];
+            owners.Add(owner);
+            if (!_owners.TryGetValue(owner, out var spenders)) _owners[owner] = spenders = [];
+            spenders.Add(spender);
+        }
+    }
+
+    /// <summary>Dead spenders, then the live approvals (owner, spender, seq), in a fixed order.</summary>
+    private byte[] EncodeApprovals()
+    {
+        var buf = new byte[4 + 4 * _deadSpenders.Count + 16 * _approvals.Count];
+        var span = buf.AsSpan();
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(span, (uint)_deadSpenders.Count);
+        int p = 4;
+        foreach (uint d in _deadSpenders.Order()) { System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(span[p..], d); p += 4; }
+        foreach (var (key, seq) in _approvals.OrderBy(x => x.Key))
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(span[p..], (uint)(key >> 32));
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(span[(p + 4)..], (uint)key);
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(span[(p + 8)..], seq);
+            p += 16;
+        }
+        return buf;
     }
 
     private byte[] EncodePairs()

@@ -2,6 +2,11 @@ using ChainTrace.Primitives;
 
 namespace ChainTrace.Clustering;
 
+/// <summary>Receives one stored per-address state row from <see cref="IClusterStore.ReadStates"/>.</summary>
+/// <param name="address">The address id.</param>
+/// <param name="data">Its state bytes (valid during the call only).</param>
+public delegate void StateVisitor(uint address, ReadOnlySpan<byte> data);
+
 /// <summary>A distinct (category, entity name) pair found on a cluster's members.</summary>
 /// <param name="Category">Label category (exchange, scam, …).</param>
 /// <param name="Name">Entity name.</param>
@@ -78,8 +83,11 @@ public interface IClusterStore
     /// <summary>Every detected deposit address, by ascending id.</summary>
     IEnumerable<DepositRecord> ScanDeposits();
 
-    /// <summary>Reads a chunk of per-address state into <paramref name="destination"/>; false if absent.</summary>
-    bool TryReadState(uint chunk, Span<byte> destination);
+    /// <summary>
+    /// Reads the stored per-address heuristic state of ids <paramref name="first"/> .. first + count − 1: calls
+    /// <paramref name="found"/> with each stored id and its bytes (ids without a row are left alone).
+    /// </summary>
+    void ReadStates(uint first, int count, StateVisitor found);
 
     /// <summary>Reads a named blob of heuristic state; null if absent.</summary>
     byte[]? ReadBlob(string name);
@@ -134,8 +142,8 @@ public interface IClusterBatch : IDisposable
     /// <summary>Forgets a deposit address.</summary>
     void DeleteDeposit(uint address);
 
-    /// <summary>Writes a chunk of per-address state.</summary>
-    void PutState(uint chunk, ReadOnlySpan<byte> data);
+    /// <summary>Writes one address's heuristic state.</summary>
+    void PutState(uint address, ReadOnlySpan<byte> data);
 
     /// <summary>Writes a named blob of heuristic state.</summary>
     void PutBlob(string name, ReadOnlySpan<byte> data);

@@ -61,12 +61,11 @@ public sealed class MemoryClusterStore : IClusterStore
     public IEnumerable<DepositRecord> ScanDeposits() => _deposits.Values.ToList();
 
     /// <inheritdoc/>
-    public bool TryReadState(uint chunk, Span<byte> destination)
+    public void ReadStates(uint first, int count, StateVisitor found)
     {
-        if (!_state.TryGetValue(chunk, out var data)) return false;
-        if (data.Length != destination.Length) throw new InvalidDataException($"Cluster state chunk {chunk} has {data.Length} bytes, expected {destination.Length}.");
-        data.CopyTo(destination);
-        return true;
+        ArgumentNullException.ThrowIfNull(found);
+        for (uint id = first; id < first + (uint)count; id++)
+            if (_state.TryGetValue(id, out var data)) found(id, data);
     }
 
     /// <inheritdoc/>
@@ -177,10 +176,10 @@ public sealed class MemoryClusterStore : IClusterStore
 
         public void DeleteDeposit(uint address) => _ops.Add(() => store._deposits.Remove(address));
 
-        public void PutState(uint chunk, ReadOnlySpan<byte> data)
+        public void PutState(uint address, ReadOnlySpan<byte> data)
         {
             var copy = data.ToArray();
-            _ops.Add(() => store._state[chunk] = copy);
+            _ops.Add(() => store._state[address] = copy);
         }
 
         public void PutBlob(string name, ReadOnlySpan<byte> data)

@@ -14,7 +14,7 @@ namespace ChainTrace.Clustering;
 /// <item><c>links</c>: <c>'a' heuristic anchor member</c> → evidence seq, evidence2 seq; and the same link under
 /// <c>'m' member heuristic anchor</c> so an address's links are one prefix scan away.</item>
 /// <item><c>clusters</c>: <c>'c' address</c> → cluster id; <c>'h' cluster</c> → header (size, labels);
-/// <c>'d' address</c> → hot wallet, first sweep; <c>'s' chunk</c> → per-address heuristic state;
+/// <c>'d' address</c> → hot wallet, first sweep; <c>'s' address</c> → its heuristic state;
 /// <c>'b' name</c> → blob; <c>'M'</c> → meta.</item>
 /// <item><c>cluster_members</c>: <c>cluster member</c> → empty.</item>
 /// </list>
@@ -234,15 +234,19 @@ public sealed class RocksClusterStore : IClusterStore
     }
 
     /// <inheritdoc/>
-    public bool TryReadState(uint chunk, Span<byte> destination)
+    public void ReadStates(uint first, int count, StateVisitor found)
     {
-        Span<byte> key = stackalloc byte[5];
-        key[0] = StateRow;
-        BinaryPrimitives.WriteUInt32BigEndian(key[1..], chunk);
-        int n = RocksNative.Get(_db, _store.DefaultReadOptions, _clusters, key, destination);
-        if (n < 0) return false;
-        if (n != destination.Length) throw new InvalidDataException($"Cluster state chunk {chunk} has {n} bytes, expected {destination.Length}; run a full `chaintrace cluster`.");
-        return true;
+        ArgumentNullException.ThrowIfNull(found);
+        Span<byte> lo = stackalloc byte[5], hi = stackalloc byte[5];
+        lo[0] = StateRow;
+        BinaryPrimitives.WriteUInt32BigEndian(lo[1..], first);
+        ulong end = (ulong)first + (uint)count;
+        bool bounded = end <= uint.MaxValue;
+        hi[0] = bounded ? StateRow : (byte)(StateRow + 1);
+        BinaryPrimitives.WriteUInt32BigEndian(hi[1..], bounded ? (uint)end : 0);
+        using var it = new NativeIterator(_db, _clusters, lo, hi[..(bounded ? 5 : 1)]);
+        for (it.SeekToFirst(); it.Valid; it.Next()) found(BinaryPrimitives.ReadUInt32BigEndian(it.Key[1..]), it.Value);
+        it.ThrowIfError();
     }
 
     /// <inheritdoc/>
@@ -504,11 +508,11 @@ public sealed class RocksClusterStore : IClusterStore
             Added(5);
         }
 
-        public void PutState(uint chunk, ReadOnlySpan<byte> data)
+        public void PutState(uint address, ReadOnlySpan<byte> data)
         {
             Span<byte> k = stackalloc byte[5];
             k[0] = StateRow;
-            BinaryPrimitives.WriteUInt32BigEndian(k[1..], chunk);
+            BinaryPrimitives.WriteUInt32BigEndian(k[1..], address);
             RocksNative.Put(_batch, _owner._clusters, k, data);
             Added(5 + data.Length);
         }
