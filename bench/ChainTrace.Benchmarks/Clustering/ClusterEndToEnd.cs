@@ -23,6 +23,7 @@ internal static class ClusterEndToEnd
         string? dir = null;
         int blocks = 100, repeat = 1;
         bool scan = false;
+        var heuristics = LinkHeuristics.All;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -32,6 +33,7 @@ internal static class ClusterEndToEnd
                 case "--blocks": blocks = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--repeat": repeat = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--scan": scan = true; break;
+                case "--heuristics": LinkHeuristicNames.TryParse(args[++i], out heuristics, out _); break;
                 default:
                     Console.Error.WriteLine($"unknown option {args[i]}; usage: cluster [--transfers N] [--dir DIR] [--blocks K] [--repeat R] [--scan]");
                     return 2;
@@ -59,14 +61,14 @@ internal static class ClusterEndToEnd
         }
 
         using var store = ChainTraceStore.Open(storeDir, new StoreOptions { Profile = ChainProfile.Ethereum });
-        var clusterer = new Clusterer(store, new RocksClusterStore(store));
+        var clusterer = new Clusterer(store, new RocksClusterStore(store), new ClusterOptions { Heuristics = heuristics });
         Console.WriteLine($"store: {store.AddressCount:N0} addresses, head block {store.IndexedHead}");
-        if (scan) ScanOnly(store);
+        if (scan) { ScanOnly(store); return 0; }
         for (int r = 0; r < repeat; r++)
         {
             long allocated = GC.GetTotalAllocatedBytes(precise: true);
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-            var full = clusterer.Run();
+            var full = clusterer.Run(progress: new PhasePrinter());
             cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
             allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
             Print("full", full);
@@ -95,14 +97,39 @@ internal static class ClusterEndToEnd
         var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
         var sw = Stopwatch.StartNew();
         long n = 0, sum = 0;
-        foreach (var t in store.ScanTransfers(Seq.MinValue, Seq.MaxValue)) { n++; sum += t.FromId; }
+        foreach (var t in store.ScanTransfers(Seq.MinValue, Seq.MaxValue)) { n++; sum += t.FromId; if ((n & 0xFFFFF) == 0) Console.WriteLine($"  {n:N0} transfers in {sw.Elapsed.TotalSeconds:F1} s"); }
         var transfers = sw.Elapsed;
+        Console.WriteLine($"transfers {transfers.TotalSeconds:F1} s");
         sw.Restart();
         foreach (var t in store.ScanNativeTransfers(Seq.MinValue, Seq.MaxValue)) { n++; sum += t.FromId; }
         var native = sw.Elapsed;
         sw.Restart();
         long tx = 0;
-        foreach (var t in store.ScanTransfers(Seq.MinValue, Seq.MaxValue)) if (store.TryGetTransaction(t.Seq.Block, t.Seq.TxIndex, out var r)) tx += r.FromId;
+        int probes = 0;
+        foreach (var t in store.ScanTransfers(Seq.MinValue, Seq.MaxValue))
+        {
+            if (++tx % 1000 != 0) continue;
+            if (store.TryGetTransaction(t.Seq.Block, t.Seq.TxIndex, out var r)) tx += r.FromId;
+            if (++probes == 10_000) break;
+        }
+        Console.WriteLine($"{probes} tx lookups (during a transfer scan) in {sw.Elapsed.TotalMilliseconds:F0} ms");
+        sw.Restart();
+        probes = 0;
+        tx = 0;
+        using (var txs = new ChainTrace.Storage.Rocks.NativeIterator(store.Database, store.TxsFamily))
+        {
+            Span<byte> key = stackalloc byte[6];
+            foreach (var t in store.ScanTransfers(Seq.MinValue, Seq.MaxValue))
+            {
+                if (++tx % 1000 != 0) continue;
+                ChainTrace.Storage.Encoding.KeyCodec.WriteTxKey(key, (uint)t.Seq.Block, (ushort)t.Seq.TxIndex);
+                txs.Seek(key);
+                if (txs.Valid) sum += txs.Value.Length;
+                if (++probes == 10_000) break;
+            }
+        }
+        Console.WriteLine($"{probes} tx seeks on one iterator (during a transfer scan) in {sw.Elapsed.TotalMilliseconds:F0} ms");
+        sw.Restart();
         var tail = sw.Elapsed;
         sw.Restart();
         long raw = 0;
@@ -124,6 +151,22 @@ internal static class ClusterEndToEnd
         Console.WriteLine($"{what}: {r.Elapsed.TotalSeconds:F2} s, {r.EventsProcessed:N0} events ({(r.Elapsed.TotalSeconds > 0 ? r.EventsProcessed / r.Elapsed.TotalSeconds : 0):N0}/s), " +
             $"relinked {r.Relinked}, links +{r.LinksWritten:N0} −{r.LinksRemoved:N0}; {r.Clusters:N0} clusters, {r.ClusteredAddresses:N0} addresses, largest {r.Largest.FirstOrDefault()?.Size}, " +
             $"{r.DepositAddresses:N0} deposit addresses\n  phases: " + string.Join(", ", r.Phases.Select(p => $"{p.Key} {p.Value.TotalMilliseconds:F0} ms")));
+
+    /// <summary>Prints each phase as it starts, and progress every few seconds.</summary>
+    private sealed class PhasePrinter : IProgress<ClusterProgress>
+    {
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private string _phase = "";
+        private TimeSpan _last;
+
+        public void Report(ClusterProgress value)
+        {
+            if (value.Phase == _phase && _clock.Elapsed - _last < TimeSpan.FromSeconds(5)) return;
+            _phase = value.Phase;
+            _last = _clock.Elapsed;
+            Console.WriteLine($"  [{_clock.Elapsed.TotalSeconds,6:F1} s] {value.Phase} {value.Done:N0}/{value.Total:N0}; CPU {Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:F1} s; tx lookups {ChainTrace.Clustering.ClusterRun.TxLookups:N0}");
+        }
+    }
 
     private static string RuntimeInformationText() => System.Runtime.InteropServices.RuntimeInformation.OSDescription;
 }

@@ -271,7 +271,7 @@ internal static class EndToEnd
         long edges = stats.ColumnFamilies.Where(c => edgeData.Contains(c.Name)).Sum(c => c.TotalBytes);
         Console.WriteLine($"  transfer data (out, in, transfers, addresses, address_ids): {edges / (double)transfers:0.0} bytes per transfer");
         foreach (var cf in stats.ColumnFamilies.Where(c => c.TotalBytes > 100_000).OrderByDescending(c => c.TotalBytes))
-            Console.WriteLine($"  {cf.Name,-12} {cf.TotalBytes / 1e6,9:0.0} MB  {cf.TotalBytes / (double)transfers,6:0.0} B/transfer");
+            Console.WriteLine($"  {cf.Name,-12} {cf.TotalBytes / 1e6,9:0.0} MB  {cf.TotalBytes / (double)transfers,6:0.0} B/transfer (sst {cf.SstBytes / 1e6:0.0} MB, memtable {cf.MemtableBytes / 1e6:0.0} MB)");
     }
 
     private static void DeleteStore(string path)

@@ -135,7 +135,7 @@ internal class TraceSettingsBase : ChainSettings
 
 /// <summary>
 /// <c>chaintrace trace --from ADDR[,ADDR…]</c>: where the seeds' money went (or, backward, where it came from),
-/// per taint model, as a table, JSON, CSV or GraphViz DOT.
+/// per taint model, as a table, JSON, CSV, GraphViz DOT or a self-contained HTML report.
 /// </summary>
 internal sealed class TraceCommand(IAnsiConsole console) : Command<TraceCommand.Settings>
 {
@@ -165,7 +165,7 @@ internal sealed class TraceCommand(IAnsiConsole console) : Command<TraceCommand.
         public string Model { get; set; } = "haircut";
 
         [CommandOption("--format <FORMAT>")]
-        [Description("table, json, csv or dot.")]
+        [Description("table, json, csv, dot or html (a self-contained report for a case file; use with --out).")]
         [DefaultValue("table")]
         public string Format { get; set; } = "table";
 
@@ -173,7 +173,7 @@ internal sealed class TraceCommand(IAnsiConsole console) : Command<TraceCommand.
         {
             if (string.IsNullOrWhiteSpace(From)) return ValidationResult.Error("--from is required: the seed address(es)");
             if (Direction is not ("forward" or "backward")) return ValidationResult.Error($"unknown direction '{Direction}' (expected forward or backward)");
-            if (Format is not ("table" or "json" or "csv" or "dot")) return ValidationResult.Error($"unknown format '{Format}' (expected table, json, csv or dot)");
+            if (Format is not ("table" or "json" or "csv" or "dot" or "html")) return ValidationResult.Error($"unknown format '{Format}' (expected table, json, csv, dot or html)");
             try
             {
                 TraceModels.Parse(Model);
@@ -205,6 +205,15 @@ internal sealed class TraceCommand(IAnsiConsole console) : Command<TraceCommand.
             case "dot":
                 settings.Emit(console, w => TraceDotWriter.Write(w, result));
                 break;
+            case "html":
+                var html = new TraceHtmlOptions
+                {
+                    GeneratedAt = DateTimeOffset.UtcNow,
+                    CommandLine = CommandLine(context.Arguments),
+                    Store = Path.GetFullPath(settings.Db),
+                };
+                settings.Emit(console, w => TraceHtmlWriter.Write(w, result, html));
+                break;
             default:
                 settings.Render(console, c =>
                 {
@@ -214,6 +223,20 @@ internal sealed class TraceCommand(IAnsiConsole console) : Command<TraceCommand.
                 break;
         }
         return 0;
+    }
+
+    /// <summary>The arguments as a shell command line (<c>chaintrace …</c>, single-quoted where needed).</summary>
+    internal static string CommandLine(IReadOnlyList<string> arguments)
+    {
+        var sb = new StringBuilder("chaintrace");
+        foreach (var a in arguments)
+        {
+            sb.Append(' ');
+            bool plain = a.Length > 0 && a.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '/' or ',' or ':' or '=' or '+' or '@');
+            if (plain) sb.Append(a);
+            else sb.Append('\'').Append(a.Replace("'", "'\\''", StringComparison.Ordinal)).Append('\'');
+        }
+        return sb.ToString();
     }
 
     /// <summary>The table view: terminals first (biggest first, one amount column per model), then bands and the summary.</summary>

@@ -76,7 +76,7 @@ internal enum AddressFlags : uint
 /// </summary>
 internal sealed class StateTable
 {
-    public const int ChunkShift = 12;
+    public const int ChunkShift = 10;
     public const int ChunkSize = 1 << ChunkShift;
     private const int ChunkMask = ChunkSize - 1;
 

@@ -144,6 +144,9 @@ internal sealed partial class ClusterRun
                 _funderDirty.Add(d);
                 _spenderDirty.Add(d);
             }
+            uint? oldHot = was && _store.TryGetDeposit(d, out var stored) ? stored.HotWallet : null;
+            uint? newHot = isDeposit ? record.HotWallet : null;
+            if (oldHot != newHot) _tally.Deposit(oldHot, newHot);
             if (isDeposit) _depositPuts.Add(record);
             else if (was) _depositDeletes.Add(d);
             ApplyStar(LinkHeuristic.DepositReuse, d, star);
@@ -247,6 +250,7 @@ internal sealed partial class ClusterRun
         if (_full)
         {
             if (star.Count == 0) return;
+            _tally.Links[(int)heuristic] += star.Count;
             _puts.AddRange(star);
             _changedStars.Add((heuristic, anchor, [.. star]));
             return;
@@ -259,12 +263,14 @@ internal sealed partial class ClusterRun
             if (j == star.Count || (i < old.Count && old[i].Member < star[j].Member))
             {
                 _deletes.Add(old[i++]);
+                _tally.Links[(int)heuristic]--;
                 _retracted = true;
                 changed = true;
             }
             else if (i == old.Count || star[j].Member < old[i].Member)
             {
                 _puts.Add(star[j++]);
+                _tally.Links[(int)heuristic]++;
                 changed = true;
             }
             else

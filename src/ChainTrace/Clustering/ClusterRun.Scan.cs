@@ -23,9 +23,10 @@ internal sealed partial class ClusterRun
         using var t = Open(store, store.TransfersFamily, _depositOn || _gasOn || _approvalOn, lo, upper);
         using var n = Open(store, store.NativeFamily, _gasOn, lo, upper);
         using var a = Open(store, store.ApprovalsFamily, _approvalOn, lo, upper);
-        long total = (long)(to.Block - from.Block + 1);
         // Each iterator's current seq is read once per move (every native call costs ~100 ns).
         ulong st = Head(t), sn = Head(n), sa = Head(a);
+        ulong first = Math.Min(st, Math.Min(sn, sa)) >> 32; // progress counts blocks from the first event
+        long total = first > to.Block ? 0 : (long)(to.Block - first + 1);
         while (st != ulong.MaxValue || sn != ulong.MaxValue || sa != ulong.MaxValue)
         {
             ulong at;
@@ -55,7 +56,7 @@ internal sealed partial class ClusterRun
             if ((++_events & (ProgressEvery - 1)) == 0)
             {
                 _ct.ThrowIfCancellationRequested();
-                Report("scan", (long)((at >> 32) - from.Block), total);
+                Report("scan", (long)((at >> 32) - first), total);
             }
         }
         t?.ThrowIfError();

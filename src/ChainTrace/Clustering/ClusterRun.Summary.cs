@@ -6,9 +6,20 @@ internal sealed partial class ClusterRun
 {
     private static readonly uint[] BucketStarts = [2, 3, 10, 100, 1000, 10_000];
 
-    private ClusterResult Summarise(UnionOutcome union, Seq from, Seq cursor, TimeSpan elapsed)
+    private ClusterResult Summarise(UnionOutcome union, Seq from, Seq cursor)
     {
-        var stats = ClusterStats.Compute(_store, _o);
+        var t = _tally;
+        ClusterSize Size(uint id, uint size) =>
+            new(id, size, ClusterEntities.Resolve(_store.GetHeader(id)?.Labels ?? [], _o.ServiceCategories).Name);
+        var largest = t.Largest.OrderByDescending(x => x.Value).ThenBy(x => x.Key).Take(10).Select(x => Size(x.Key, x.Value)).ToList();
+        var giants = t.Giants.OrderByDescending(x => x.Value).ThenBy(x => x.Key).Take(_o.MaxReported).Select(x => Size(x.Key, x.Value)).ToList();
+        var conflicts = t.Conflicts.OrderBy(x => x.Key).Take(_o.MaxReported)
+            .Select(x => new EntityConflict(x.Key, t.ConflictSizes.GetValueOrDefault(x.Key), x.Value)).ToList();
+        var histogram = new List<SizeBucket>();
+        for (int i = 0; i < BucketStarts.Length; i++)
+            histogram.Add(new SizeBucket(BucketStarts[i], i + 1 < BucketStarts.Length ? BucketStarts[i + 1] - 1 : uint.MaxValue, t.Buckets[i]));
+        var perHeuristic = new Dictionary<LinkHeuristic, long>();
+        foreach (var h in LinkHeuristicNames.Each) perHeuristic[h] = t.Links[(int)h];
         return new ClusterResult
         {
             Incremental = !_full,
@@ -17,23 +28,23 @@ internal sealed partial class ClusterRun
             ToSeq = cursor,
             EventsProcessed = _events,
             Addresses = _n,
-            Clusters = stats.Clusters,
-            ClusteredAddresses = stats.ClusteredAddresses,
-            Largest = stats.Largest,
-            SizeHistogram = stats.Histogram,
-            LinksPerHeuristic = stats.LinksPerHeuristic,
+            Clusters = t.Clusters,
+            ClusteredAddresses = t.Clustered,
+            Largest = largest,
+            SizeHistogram = histogram,
+            LinksPerHeuristic = perHeuristic,
             LinksWritten = _puts.Count,
             LinksRemoved = _deletes.Count,
-            DepositAddresses = stats.DepositAddresses,
-            HotWallets = stats.HotWallets,
+            DepositAddresses = t.Deposits,
+            HotWallets = t.HotWallets.Count,
             RejectedDepositCandidates = _rejectedDeposits,
             RefusedLinkCount = union.Relinked ? union.RefusedCount : _meta?.RefusedLinks ?? 0,
             RefusedLinks = union.Refused,
-            ConflictCount = stats.ConflictCount,
-            Conflicts = stats.Conflicts,
-            GiantClusters = stats.Giants,
+            ConflictCount = t.Conflicts.Count,
+            Conflicts = conflicts,
+            GiantClusters = giants,
             UnionFindBytesPerAddress = union.BytesPerAddress,
-            Elapsed = elapsed,
+            Elapsed = TimeSpan.Zero,
         };
     }
 

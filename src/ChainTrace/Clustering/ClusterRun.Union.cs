@@ -104,11 +104,13 @@ internal sealed partial class ClusterRun
             if (!labels.TryGetValue(c, out var list)) labels[c] = list = [];
             list.AddRange(_labels.Get(id));
         }
+        _tally.ClearClusters();
         for (uint c = 1; c <= _n; c++)
         {
             if (map[c] != c || sizes[c] < 2) continue;
             var l = labels.TryGetValue(c, out var list) ? ClusterEntities.Normalise(list) : [];
             batch.PutHeader(c, new ClusterHeader(sizes[c], l));
+            _tally.Add(c, sizes[c], l, _o);
         }
         Report("union", links.Count, links.Count);
         return new UnionOutcome(true, refusedCount, refused, UnionFind.BytesPerElement);
@@ -154,7 +156,11 @@ internal sealed partial class ClusterRun
             if (ig.Stored) foreach (uint m in run._store.GetMembers(gone)) { moved.Add(m); _clusterOf[m] = keep; }
             else { moved.Add(gone); _clusterOf[gone] = keep; }
             if (_added.Remove(gone, out var carried)) foreach (uint m in carried) { moved.Add(m); _clusterOf[m] = keep; }
-            _info[keep] = (ik.Size + ig.Size, ClusterEntities.Union(ik.Labels, ig.Labels), ik.Stored);
+            var merged = (ik.Size + ig.Size, ClusterEntities.Union(ik.Labels, ig.Labels), ik.Stored);
+            _info[keep] = merged;
+            run._tally.Remove(keep, ik.Size);
+            run._tally.Remove(gone, ig.Size);
+            run._tally.Add(keep, merged.Item1, merged.Item2, run._o);
             _info[gone] = (0, [], ig.Stored);
             _gone.Add(gone);
             _touched.Remove(gone);

@@ -29,6 +29,8 @@ internal sealed partial class ClusterRun
     private readonly StateTable _state;
     private readonly string _fingerprint;
     private readonly EdgeSource _edges;
+    private readonly TxLookup _txs;
+    private readonly ClusterTally _tally;
 
     // Derived-star work lists of an incremental run (a full run re-derives everything).
     private readonly HashSet<uint> _depositDirty = [];
@@ -70,7 +72,7 @@ internal sealed partial class ClusterRun
         _n = reader.AddressCount;
         _zero = reader.TryGetAddressId(Address.Zero, out var z) ? z : 0;
         _labels = LabelIndex.Build(reader, options);
-        _fingerprint = "v1;" + AddressState.Size + ";" + options.Fingerprint() + ";" + _labels.Fingerprint;
+        _fingerprint = "v1;" + AddressState.Size + "x" + StateTable.ChunkSize + ";" + options.Fingerprint() + ";" + _labels.Fingerprint;
         _meta = store.ReadMeta();
         ulong headEnd = reader.IndexedHead is { } h ? ((h + 1) << 32) - 1 : 0;
         if (_meta is null || !string.Equals(_meta.Options, _fingerprint, StringComparison.Ordinal) || _meta.AddressCount > _n
@@ -83,7 +85,9 @@ internal sealed partial class ClusterRun
         _depositToken = reader.TryGetTokenId(token.Contract, out var tid) ? tid : 0;
         if (_depositToken == 0) _depositOn = false;
         _state = new StateTable(_n, _full ? null : store, _full ? 0 : _meta!.AddressCount);
+        _tally = _full ? new ClusterTally() : ClusterTally.Decode(store.ReadBlob(ClusterTally.BlobName)) ?? ClusterTally.Scan(store, options);
         _edges = new EdgeSource(reader);
+        _txs = new TxLookup(reader);
     }
 
     public bool Full => _full;
@@ -92,6 +96,7 @@ internal sealed partial class ClusterRun
     {
         using var writer = _store.AcquireWriter();
         using var edges = _edges;
+        using var txs = _txs;
         var clock = Stopwatch.StartNew();
         Seq from = _full ? Seq.MinValue : new Seq(_meta!.Cursor.Value + 1);
         Seq to = _reader.IndexedHead is { } head ? new Seq(((head + 1) << 32) - 1) : Seq.MinValue;
@@ -126,6 +131,7 @@ internal sealed partial class ClusterRun
 
         _state.Save(batch);
         if (_pairsChanged || _full) batch.PutBlob(ApprovalPairsBlob, EncodePairs());
+        batch.PutBlob(ClusterTally.BlobName, _tally.Encode());
         var cursor = from <= to ? to : (_full ? Seq.MinValue : _meta!.Cursor);
         batch.PutMeta(new ClusterMeta(cursor, _fingerprint, _n, union.Relinked ? union.RefusedCount : _meta?.RefusedLinks ?? 0, DateTimeOffset.UtcNow,
             _o.Heuristics, _o.Deposit.LinkDepositAddressToCustomer));
@@ -133,9 +139,9 @@ internal sealed partial class ClusterRun
         batch.Commit();
         Lap("write");
 
-        var result = Summarise(union, from, cursor, clock.Elapsed);
+        var result = Summarise(union, from, cursor);
         Lap("summary");
-        return result with { Phases = _phases };
+        return result with { Phases = _phases, Elapsed = clock.Elapsed };
     }
 
     private readonly List<KeyValuePair<string, TimeSpan>> _phases = [];
@@ -158,7 +164,8 @@ internal sealed partial class ClusterRun
         using var n = (_gasOn ? _reader.ScanNativeTransfers(from, to) : []).GetEnumerator();
         using var a = (_approvalOn ? _reader.ScanApprovals(from, to) : []).GetEnumerator();
         bool ht = t.MoveNext(), hn = n.MoveNext(), ha = a.MoveNext();
-        long total = (long)(to.Block - from.Block + 1);
+        ulong first = Math.Min(ht ? t.Current.Seq.Block : ulong.MaxValue, Math.Min(hn ? n.Current.Seq.Block : ulong.MaxValue, ha ? a.Current.Seq.Block : ulong.MaxValue));
+        long total = first > to.Block ? 0 : (long)(to.Block - first + 1);
         while (ht || hn || ha)
         {
             ulong st = ht ? t.Current.Seq.Value : ulong.MaxValue;
@@ -184,7 +191,7 @@ internal sealed partial class ClusterRun
             {
                 _ct.ThrowIfCancellationRequested();
                 ulong block = Math.Min(st, Math.Min(sn, sa)) >> 32;
-                Report("scan", (long)(block - from.Block), total);
+                Report("scan", (long)(block - first), total);
             }
         }
         Report("scan", total, total);
@@ -306,7 +313,7 @@ internal sealed partial class ClusterRun
         {
             TxLookups++;
             _txCacheKey = txKey;
-            _txCacheSender = _reader.TryGetTransaction(seq.Block, seq.TxIndex, out var tx) ? tx.FromId : 0;
+            _txCacheSender = _txs.TryGet(seq.Block, seq.TxIndex, out _, out uint sender) ? sender : 0;
         }
         uint spender = _txCacheSender;
         if (spender == 0 || spender == owner) return;

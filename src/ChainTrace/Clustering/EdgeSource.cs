@@ -31,8 +31,8 @@ internal sealed class EdgeSource(IChainReader reader) : IDisposable
             return;
         }
         var it = direction == EdgeDirection.In
-            ? _in ??= new NativeIterator(_rocks.Database, _rocks.InFamily, fillCache: false)
-            : _out ??= new NativeIterator(_rocks.Database, _rocks.OutFamily, fillCache: false);
+            ? _in ??= new NativeIterator(_rocks.Database, _rocks.InFamily)
+            : _out ??= new NativeIterator(_rocks.Database, _rocks.OutFamily);
         Span<byte> key = stackalloc byte[KeyCodec.EdgeKeyLength];
         KeyCodec.WriteEdgeKey(key, id, token, 0);
         for (it.Seek(key); it.Valid; it.Next())

@@ -175,14 +175,36 @@ public sealed class ClusterPropertyTests
         var rnd = new Random(seed.Get ^ 0x5EED);
         var points = Enumerable.Range(0, 1 + cuts.Get % 4).Select(_ => rnd.Next(h.Count)).Order().Append(h.Count).ToList();
         int done = 0;
+        ClusterResult? last = null;
         foreach (int p in points)
         {
             h.Apply(s, done, p);
             done = p;
-            incremental.Update();
+            last = incremental.Update();
         }
         var full = s.Clusterer(out var reference);
-        full.Run();
+        var fresh = full.Run();
+
+        // The running figures of the incremental runs equal those of a full run.
+        Assert.Equal(fresh.Clusters, last!.Clusters);
+        Assert.Equal(fresh.ClusteredAddresses, last.ClusteredAddresses);
+        Assert.Equal(fresh.SizeHistogram, last.SizeHistogram);
+        Assert.Equal(fresh.Largest, last.Largest);
+        Assert.Equal(fresh.LinksPerHeuristic.OrderBy(x => x.Key), last.LinksPerHeuristic.OrderBy(x => x.Key));
+        Assert.Equal(fresh.DepositAddresses, last.DepositAddresses);
+        Assert.Equal(fresh.HotWallets, last.HotWallets);
+        Assert.Equal(fresh.ConflictCount, last.ConflictCount);
+        Assert.Equal(fresh.RefusedLinkCount, last.RefusedLinkCount);
+        // …and those of a plain count over the stored clusters.
+        var scanned = ClusterRun.ClusterStats.Compute(reference, new ClusterOptions());
+        Assert.Equal(scanned.Clusters, fresh.Clusters);
+        Assert.Equal(scanned.ClusteredAddresses, fresh.ClusteredAddresses);
+        Assert.Equal(scanned.Histogram, fresh.SizeHistogram);
+        Assert.Equal(scanned.DepositAddresses, fresh.DepositAddresses);
+        Assert.Equal(scanned.HotWallets, fresh.HotWallets);
+        Assert.Equal(scanned.ConflictCount, fresh.ConflictCount);
+        Assert.Equal(scanned.Largest, fresh.Largest);
+        Assert.Equal(scanned.LinksPerHeuristic.OrderBy(x => x.Key), fresh.LinksPerHeuristic.OrderBy(x => x.Key));
 
         Assert.Equal(reference.ScanLinks().ToList(), inc.ScanLinks().ToList());
         Assert.Equal(reference.ScanDeposits().ToList(), inc.ScanDeposits().ToList());
