@@ -3,6 +3,7 @@ using ChainTrace.Storage;
 using ChainTrace.Synthetic;
 using ChainTrace.Tests.Cli;
 using ChainTrace.Tests.Storage;
+using Spectre.Console.Testing;
 using Xunit;
 
 namespace ChainTrace.Tests.Ingest.Node;
@@ -41,6 +42,49 @@ public sealed class SyncCliTests
         foreach (var (cf, digest) in da)
             Assert.True(db.TryGetValue(cf, out var other) && other == digest, $"column family '{cf}' differs");
 
+    }
+
+    [Fact]
+    public async Task SyncFollow_PicksUpNewBlocks_UntilCancelled()
+    {
+        using var dir = new StoreDir();
+        var synth = SynthGenerator.Generate(new SynthOptions { Seed = 14, Transfers = 10_000 }, dir.Sub("synth"));
+        var chain = new NodeChain();
+        chain.LoadLogs(synth.JsonRpcFiles[0]);
+        chain.LoadBlocks(synth.JsonRpcFiles[1]);
+        ulong head = chain.Head;
+        chain.HeadOverride = head - 100;
+        using var node = new FakeNode(chain);
+        string first = chain.Blocks.Keys.Min().ToString(CultureInfo.InvariantCulture);
+        using var console = new TestConsole().Width(200);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        var run = ChainTrace.Cli.Program.RunAsync(["sync", "--db", dir.Sub("sync"), "--rpc", node.Url.ToString(), "--from-block", first,
+            "--confirmations", "0", "--follow", "--poll", "1"], console, new StringWriter(), cts.Token);
+
+        await WaitFor(() => Interlocked.Read(ref node.MaxLogsToBlock) >= (long)(head - 100), run);
+        chain.HeadOverride = null; // new blocks arrive
+        await WaitFor(() => Interlocked.Read(ref node.MaxLogsToBlock) >= (long)head, run);
+        int calls = Volatile.Read(ref node.HeadCalls);
+        await WaitFor(() => Volatile.Read(ref node.HeadCalls) > calls, run); // the next poll began: the last sync is committed
+        await cts.CancelAsync();
+        int code = await run;
+        Assert.True(code is 0 or 130, $"exit {code}\n{console.Output}");
+
+        using var indexed = dir.Open("index");
+        await new ChainTrace.Indexing.Indexer(indexed).IndexAsync(synth.JsonRpcFiles, new ChainTrace.Indexing.IndexOptions());
+        using var synced = ChainTraceStore.Open(dir.Sub("sync"), new StoreOptions { CreateIfMissing = false });
+        Assert.Equal(indexed.IndexedHead, synced.IndexedHead);
+        Assert.Equal(indexed.GetStats().TransferCount, synced.GetStats().TransferCount);
+    }
+
+    private static async Task WaitFor(Func<bool> condition, Task run)
+    {
+        for (int i = 0; i < 600 && !condition(); i++)
+        {
+            Assert.False(run.IsCompleted, "sync --follow ended by itself");
+            await Task.Delay(100);
+        }
+        Assert.True(condition(), "timed out waiting for the follow loop");
     }
 
     [Fact]
