@@ -54,6 +54,20 @@ internal class TraceSettingsBase : ChainSettings
     [DefaultValue(25)]
     public int Top { get; set; } = 25;
 
+    /// <summary>An error naming the bad model in a --model list, or null when every model is known.</summary>
+    protected static ValidationResult? ValidateModels(string models)
+    {
+        try
+        {
+            TraceModels.Parse(models);
+            return null;
+        }
+        catch (ArgumentException e)
+        {
+            return ValidationResult.Error(e.Message);
+        }
+    }
+
     public override ValidationResult Validate()
     {
         if (Hops is < 1 or > TraceOptions.MaxHops) return ValidationResult.Error($"--hops must be between 1 and {TraceOptions.MaxHops}, got {Hops}");
@@ -174,15 +188,7 @@ internal sealed class TraceCommand(IAnsiConsole console) : Command<TraceCommand.
             if (string.IsNullOrWhiteSpace(From)) return ValidationResult.Error("--from is required: the seed address(es)");
             if (Direction is not ("forward" or "backward")) return ValidationResult.Error($"unknown direction '{Direction}' (expected forward or backward)");
             if (Format is not ("table" or "json" or "csv" or "dot" or "html")) return ValidationResult.Error($"unknown format '{Format}' (expected table, json, csv, dot or html)");
-            try
-            {
-                TraceModels.Parse(Model);
-            }
-            catch (ArgumentException e)
-            {
-                return ValidationResult.Error(e.Message);
-            }
-            return base.Validate();
+            return ValidateModels(Model) ?? base.Validate();
         }
     }
 
