@@ -42,6 +42,10 @@ internal static class Program
                 .WithExample("index", "--chain", "ethereum", "dumps/")
                 .WithExample("index", "--skip-bad", "logs-0001.jsonl.gz", "logs-0002.jsonl.gz")
                 .WithExample("index", "--token", "USDT", "--mode", "bulk", "token_transfers.csv");
+            config.AddCommand<SyncCommand>("sync")
+                .WithDescription("Index token transfers from a node over JSON-RPC up to head − confirmations, reorg-aware; --follow keeps polling.")
+                .WithExample("sync", "--rpc", "http://localhost:8545", "--from-block", "18000000")
+                .WithExample("sync", "--rpc", "http://localhost:8545", "--follow");
             config.AddCommand<StatsCommand>("stats")
                 .WithDescription("Show what the store holds: chain, tokens, addresses, transfers, blocks, indexed head.")
                 .WithExample("stats", "--db", "./chaintrace-data");

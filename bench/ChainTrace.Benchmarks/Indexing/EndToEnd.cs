@@ -272,6 +272,39 @@ internal static class EndToEnd
         Console.WriteLine($"  transfer data (out, in, transfers, addresses, address_ids): {edges / (double)transfers:0.0} bytes per transfer");
         foreach (var cf in stats.ColumnFamilies.Where(c => c.TotalBytes > 100_000).OrderByDescending(c => c.TotalBytes))
             Console.WriteLine($"  {cf.Name,-12} {cf.TotalBytes / 1e6,9:0.0} MB  {cf.TotalBytes / (double)transfers,6:0.0} B/transfer (sst {cf.SstBytes / 1e6:0.0} MB, memtable {cf.MemtableBytes / 1e6:0.0} MB)");
+        PointLookups(store, transfers);
+    }
+
+    /// <summary>Random point reads on a compacted store: tx hashes, address ids, block times, last edges.</summary>
+    private static void PointLookups(ChainTraceStore store, long transfers)
+    {
+        var rng = new Random(5);
+        var source = new SyntheticTransfers(transfers);
+        const int N = 100_000;
+        var e = default(TokenEvent);
+        var sw = Stopwatch.StartNew();
+        int found = 0;
+        for (int i = 0; i < N; i++)
+        {
+            source.Fill(rng.NextInt64(transfers), ref e);
+            if (store.TryGetTxHash(e.Block, e.TxIndex, out _)) found++;
+        }
+        double tx = sw.Elapsed.TotalMilliseconds * 1000 / N;
+        sw.Restart();
+        for (int i = 0; i < N; i++)
+        {
+            source.Fill(rng.NextInt64(transfers), ref e);
+            if (store.TryGetAddressId(e.From, out uint id) && store.TryGetLastEdge(EdgeDirection.Out, id, 1, out _)) found++;
+        }
+        double edge = sw.Elapsed.TotalMilliseconds * 1000 / N;
+        sw.Restart();
+        for (int i = 0; i < N; i++)
+        {
+            source.Fill(rng.NextInt64(transfers), ref e);
+            if (store.TryGetBlockTimestamp(e.Block, out _)) found++;
+        }
+        double block = sw.Elapsed.TotalMilliseconds * 1000 / N;
+        Console.WriteLine($"  random reads: TryGetTxHash {tx:0.0} µs, TryGetAddressId + TryGetLastEdge {edge:0.0} µs, TryGetBlockTimestamp {block:0.0} µs ({found:N0} hits of {3 * N:N0})");
     }
 
     private static void DeleteStore(string path)

@@ -86,9 +86,11 @@ internal static class SideBySideRunner
         var ctPoison = new List<double>();
         var ctHaircut = new List<double>();
         var sqlPoison = new List<double>();
+        double sumCt = 0, sumSql = 0;
         int agreeTerminals = 0, agreeAmounts = 0;
         string queriesPath = Path.Combine(dir, wholeChain ? "queries-all.sql" : "queries.sql");
         using var queries = new StreamWriter(queriesPath);
+        using var answers = new StreamWriter(Path.ChangeExtension(queriesPath, ".duckdb.txt"));
         Console.WriteLine($"{truth.Cases.Count} planted cases, hops {hops}, window {(wholeChain ? "whole chain" : "each case's blocks")}, {repeat} timed runs per query after one warm-up");
         Console.WriteLine("case       kind             terminals CT/SQL  same  amounts  CT poison p50 ms  CT haircut p50 ms  SQL p50 ms  ratio");
         foreach (var c in truth.Cases)
@@ -112,9 +114,11 @@ internal static class SideBySideRunner
             queries.WriteLine(sql + ";");
 
             var engine = new Dictionary<string, BigInteger>(StringComparer.Ordinal);
-            foreach (var t in tracer.Trace(options).Get(TraceModel.Poison)!.Terminals) engine[t.Address.ToHex()] = t.Amount.ToBigInteger();
+            var first = tracer.Trace(options);
+            foreach (var t in first.Get(TraceModel.Poison)!.Terminals) engine[t.Address.ToHex()] = t.Amount.ToBigInteger();
             var fromSql = RunSql(duck, sql);
             var cmp = SqlTrace.Compare(engine, fromSql);
+            foreach (var (t, amount) in fromSql.OrderBy(p => p.Key, StringComparer.Ordinal)) answers.WriteLine($"{c.Id} {t} {amount}");
             if (cmp.SameTerminals) agreeTerminals++;
             if (cmp.Identical) agreeAmounts++;
 
@@ -123,15 +127,18 @@ internal static class SideBySideRunner
             var q = Time(repeat, () => RunSql(duck, sql));
             ctPoison.AddRange(a); ctHaircut.AddRange(h); sqlPoison.AddRange(q);
             double pa = SqlTrace.Percentile(a, 50), ph = SqlTrace.Percentile(h, 50), pq = SqlTrace.Percentile(q, 50);
+            sumCt += pa; sumSql += pq;
             Console.WriteLine($"{c.Id,-10} {c.Kind,-16} {cmp.EngineCount,6}/{cmp.SqlCount,-6}      {(cmp.SameTerminals ? "yes" : "NO"),-4}  {(cmp.Identical ? "equal" : "DIFFER"),-7}  {pa,16:F2}  {ph,17:F2}  {pq,10:F1}  {pq / pa,5:F0}x");
             foreach (var t in cmp.OnlyEngine) Console.WriteLine($"    only ChainTrace: {t} {engine[t]}");
             foreach (var t in cmp.OnlySql) Console.WriteLine($"    only SQL: {t} {fromSql[t]}");
             foreach (var (t, e, s) in cmp.AmountMismatches) Console.WriteLine($"    amount differs at {t}: ChainTrace {e}, SQL {s}");
+            Console.WriteLine($"    poison reached {first.Get(TraceModel.Poison)!.Summary.NodeCount:N0} addresses, visited {first.Stats.EdgesVisited:N0} edges");
         }
         Console.WriteLine($"all cases: ChainTrace poison p50 {SqlTrace.Percentile(ctPoison, 50):F2} ms p99 {SqlTrace.Percentile(ctPoison, 99):F2} ms; " +
             $"haircut p50 {SqlTrace.Percentile(ctHaircut, 50):F2} ms p99 {SqlTrace.Percentile(ctHaircut, 99):F2} ms; " +
             $"DuckDB recursive SQL p50 {SqlTrace.Percentile(sqlPoison, 50):F1} ms p99 {SqlTrace.Percentile(sqlPoison, 99):F1} ms; " +
             $"ratio of p50s {SqlTrace.Percentile(sqlPoison, 50) / SqlTrace.Percentile(ctPoison, 50):F0}x");
+        Console.WriteLine($"sum over cases of per-case p50: ChainTrace poison {sumCt:F1} ms, DuckDB {sumSql:F1} ms, ratio {sumSql / sumCt:F1}x");
         Console.WriteLine($"agreement: same terminals in {agreeTerminals}/{truth.Cases.Count} cases, same poison amounts in {agreeAmounts}/{truth.Cases.Count}");
         Console.WriteLine($"setup: ChainTrace index {indexSeconds:F2} s vs DuckDB load {loadSeconds:F2} s; load average now {LoadAverage()}; queries written to {queriesPath}");
         return agreeTerminals == truth.Cases.Count ? 0 : 1;

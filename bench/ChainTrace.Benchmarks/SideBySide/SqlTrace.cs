@@ -49,15 +49,55 @@ internal static class SqlTrace
         sb.Append("  SELECT addr, 0, CAST(-1 AS BIGINT) FROM seeds\n");
         sb.Append("  UNION\n");
         sb.Append("  SELECT w.to_addr, r.hop + 1, w.pos FROM reach r JOIN win w ON w.from_addr = r.addr AND w.pos > r.arrived\n");
-        sb.Append(inv, $"  WHERE r.hop < {hops} AND r.addr NOT IN (SELECT addr FROM stops) AND w.to_addr NOT IN (SELECT addr FROM seeds)\n");
+        sb.Append(inv, $"  WHERE r.hop < {hops} AND (r.hop = 0 OR r.addr NOT IN (SELECT addr FROM stops)) AND w.to_addr NOT IN (SELECT addr FROM seeds)\n");
         sb.Append("),\n");
         sb.Append("followed AS (\n");
         sb.Append("  SELECT DISTINCT w.pos, w.to_addr, w.amount FROM reach r JOIN win w ON w.from_addr = r.addr AND w.pos > r.arrived\n");
-        sb.Append(inv, $"  WHERE r.hop < {hops} AND r.addr NOT IN (SELECT addr FROM stops) AND w.to_addr NOT IN (SELECT addr FROM seeds)\n");
+        sb.Append(inv, $"  WHERE r.hop < {hops} AND (r.hop = 0 OR r.addr NOT IN (SELECT addr FROM stops)) AND w.to_addr NOT IN (SELECT addr FROM seeds)\n");
         sb.Append(")\n");
         sb.Append("SELECT to_addr AS terminal, CAST(SUM(amount) AS VARCHAR) AS amount, COUNT(*) AS transfers\n");
         sb.Append("FROM followed WHERE to_addr IN (SELECT addr FROM stops) GROUP BY to_addr ORDER BY to_addr");
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// What <see cref="PoisonQuery"/> computes, evaluated in plain C# by the same recursive definition (a fixpoint
+    /// over reached (address, hop, arrival) rows): the reference the test project checks against ChainTrace's
+    /// poison model on random histories. <paramref name="rows"/> are (from, to, amount, block, pos) with addresses
+    /// in any consistent spelling and <c>pos</c> a strict global time order; returns terminal → amount.
+    /// </summary>
+    public static Dictionary<string, BigInteger> Evaluate(
+        IReadOnlyList<(string From, string To, BigInteger Amount, ulong Block, long Pos)> rows,
+        IReadOnlyCollection<string> seeds, int hops, ulong sinceBlock, ulong untilBlock, IReadOnlySet<string> stops)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(seeds);
+        ArgumentNullException.ThrowIfNull(stops);
+        bool IsStop(string a) => stops.Contains(a) || a == ZeroAddress;
+        var win = rows.Where(w => w.Block >= sinceBlock && w.Block <= untilBlock && w.From != w.To && w.Amount > 0).ToList();
+        var reach = new HashSet<(string Addr, int Hop, long Arrived)>(seeds.Select(s => (s, 0, -1L)));
+        var followed = new HashSet<long>();
+        var frontier = reach.ToList();
+        while (frontier.Count > 0)
+        {
+            var next = new List<(string, int, long)>();
+            foreach (var r in frontier)
+            {
+                if (r.Hop >= hops || (r.Hop != 0 && IsStop(r.Addr))) continue;
+                foreach (var w in win)
+                {
+                    if (w.From != r.Addr || w.Pos <= r.Arrived || seeds.Contains(w.To)) continue;
+                    followed.Add(w.Pos);
+                    if (reach.Add((w.To, r.Hop + 1, w.Pos))) next.Add((w.To, r.Hop + 1, w.Pos));
+                }
+            }
+            frontier = next;
+        }
+        var result = new Dictionary<string, BigInteger>(StringComparer.Ordinal);
+        foreach (var w in win)
+            if (followed.Contains(w.Pos) && IsStop(w.To))
+                result[w.To] = result.GetValueOrDefault(w.To) + w.Amount;
+        return result;
     }
 
     /// <summary>True for "0x" followed by 40 lower-case hex digits.</summary>

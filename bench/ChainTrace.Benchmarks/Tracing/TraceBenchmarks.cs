@@ -56,7 +56,10 @@ public class TraceHopsBenchmarks
     private Tracer _tracer = null!;
     private int _next;
 
-    [ParamsSource(nameof(TraceBenchmarks.Stores))]
+    /// <summary>The store spec (same as <see cref="TraceBenchmarks.Stores"/>).</summary>
+    public static IEnumerable<string> Stores => TraceBenchmarks.Stores;
+
+    [ParamsSource(nameof(Stores))]
     public string Store { get; set; } = "";
 
     [Params(1, 2, 3, 4, 5, 6, 7, 8, 9, 10)]

@@ -35,15 +35,7 @@ internal sealed class TotalsCommand(IAnsiConsole console) : Command<TotalsComman
         {
             if (string.IsNullOrWhiteSpace(Seeds)) return ValidationResult.Error("--seeds is required: the group's addresses or a file of them");
             if (Format is not ("table" or "json")) return ValidationResult.Error($"unknown format '{Format}' (expected table or json)");
-            try
-            {
-                TraceModels.Parse(Model);
-            }
-            catch (ArgumentException e)
-            {
-                return ValidationResult.Error(e.Message);
-            }
-            return base.Validate();
+            return ValidateModels(Model) ?? base.Validate();
         }
     }
 

@@ -54,6 +54,20 @@ internal class TraceSettingsBase : ChainSettings
     [DefaultValue(25)]
     public int Top { get; set; } = 25;
 
+    /// <summary>An error naming the bad model in a --model list, or null when every model is known.</summary>
+    protected static ValidationResult? ValidateModels(string models)
+    {
+        try
+        {
+            TraceModels.Parse(models);
+            return null;
+        }
+        catch (ArgumentException e)
+        {
+            return ValidationResult.Error(e.Message);
+        }
+    }
+
     public override ValidationResult Validate()
     {
         if (Hops is < 1 or > TraceOptions.MaxHops) return ValidationResult.Error($"--hops must be between 1 and {TraceOptions.MaxHops}, got {Hops}");
@@ -135,7 +149,7 @@ internal class TraceSettingsBase : ChainSettings
 
 /// <summary>
 /// <c>chaintrace trace --from ADDR[,ADDR…]</c>: where the seeds' money went (or, backward, where it came from),
-/// per taint model, as a table, JSON, CSV or GraphViz DOT.
+/// per taint model, as a table, JSON, CSV, GraphViz DOT or a self-contained HTML report.
 /// </summary>
 internal sealed class TraceCommand(IAnsiConsole console) : Command<TraceCommand.Settings>
 {
@@ -174,15 +188,7 @@ internal sealed class TraceCommand(IAnsiConsole console) : Command<TraceCommand.
             if (string.IsNullOrWhiteSpace(From)) return ValidationResult.Error("--from is required: the seed address(es)");
             if (Direction is not ("forward" or "backward")) return ValidationResult.Error($"unknown direction '{Direction}' (expected forward or backward)");
             if (Format is not ("table" or "json" or "csv" or "dot" or "html")) return ValidationResult.Error($"unknown format '{Format}' (expected table, json, csv, dot or html)");
-            try
-            {
-                TraceModels.Parse(Model);
-            }
-            catch (ArgumentException e)
-            {
-                return ValidationResult.Error(e.Message);
-            }
-            return base.Validate();
+            return ValidateModels(Model) ?? base.Validate();
         }
     }
 
@@ -306,17 +312,13 @@ internal sealed class TraceCommand(IAnsiConsole console) : Command<TraceCommand.
         var plan = truth.Cases[0];
         var clusterer = new Clusterer(store, new MemoryClusterStore());
         clusterer.Run(cancellationToken: cancellationToken);
-        AddressLabel? Deposit(Address a) =>
-            clusterer.TryGetDeposit(a, out var hot) && store.TryGetAddressId(hot, out uint hotId)
-                ? new AddressLabel(LabelCategories.DepositAddress, clusterer.EntityOf(hotId) ?? "deposit of " + store.Profile.Format(hot), "clustering")
-                : null;
         var options = new TraceOptions
         {
             Seeds = [.. plan.Seeds.Select(Address.Parse)],
             Models = TraceModel.All,
             Hops = plan.MaxHops,
             SinceBlock = plan.FromBlock,
-            ExtraLabel = Deposit,
+            ExtraLabel = ClusterTracing.DepositLabels(clusterer),
         };
         console.WriteLine();
         console.MarkupLineInterpolated($"[bold]4. Trace[/] the planted {plan.Kind} case from its collector: where the victims' money went, under each taint model");

@@ -19,7 +19,7 @@ public sealed record TraceHtmlOptions
     /// <summary>Where the data came from (e.g. the store directory), printed in the header; null if unknown.</summary>
     public string? Store { get; init; }
 
-    /// <summary>At most this many address boxes per flow picture (seeds always shown); the rest are summarised.</summary>
+    /// <summary>At most this many address boxes per flow picture (seeds first, then the biggest receivers); the rest are summarised per column.</summary>
     public int MaxNodes { get; init; } = 200;
 
     /// <summary>At most this many address boxes per column of a flow picture.</summary>

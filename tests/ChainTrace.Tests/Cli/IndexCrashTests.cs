@@ -72,14 +72,28 @@ public sealed class IndexCrashTests(ITestOutputHelper output)
 
         // Kill points spread over the run: the first well inside it (the store is empty: the bulk path in auto
         // mode), later ones earlier, as each rerun has less left to do (resuming, then incremental batches).
+        // A run that finishes before its kill leaves a complete store, so later kills would hit no-op reruns; on
+        // a loaded (or fast) machine that happens, so such an attempt starts over on a fresh store with the time
+        // scale halved, until the wanted number of kills landed mid-run (bounded attempts).
         var rng = new Random(seed);
-        int killedCount = 0;
+        int killedCount = 0, k = 0;
         double t = runTime.TotalMilliseconds;
-        for (int k = 0; k < kills; k++)
+        for (int attempt = 0; killedCount < kills && attempt < kills * 4; attempt++)
         {
             double lo = k == 0 ? 0.35 : 0.2, hi = k == 0 ? 0.8 : 0.6;
             var delay = TimeSpan.FromMilliseconds(t * (lo + rng.NextDouble() * (hi - lo)));
-            if (await RunAndKillAsync(args, delay)) killedCount++;
+            if (await RunAndKillAsync(args, delay))
+            {
+                killedCount++;
+                k++;
+            }
+            else
+            {
+                Directory.Delete(db, recursive: true);
+                t *= 0.5;
+                k = 0;
+                killedCount = 0;
+            }
         }
         var final = await CliRunner.RunProcessAsync(Timeout, args);
         Assert.True(final.ExitCode == 0, final.ToString());

@@ -195,6 +195,24 @@ public sealed class IndexerTests
     }
 
     [Fact]
+    public async Task RealReceipts_UsdtTransfersOfBlock18M_AreIndexed()
+    {
+        var file = Fixture("eth_getBlockReceipts/test_02.json");
+        using var doc = JsonDocument.Parse(File.ReadAllText(file));
+        int usdt = 0;
+        foreach (var receipt in doc.RootElement[0].GetProperty("response").GetProperty("result").EnumerateArray())
+            foreach (var log in receipt.GetProperty("logs").EnumerateArray())
+            {
+                var topics = log.GetProperty("topics").EnumerateArray().Select(t => t.GetString()).ToList();
+                if (Address.Parse(log.GetProperty("address").GetString()!) == Usdt && topics.Count == 3 && topics[0] == EventTopics.Transfer.ToString()) usdt++;
+            }
+        using var dir = new StoreDir();
+        using var store = dir.Open();
+        var summary = await new Indexer(store).IndexAsync([file], new IndexOptions());
+        Assert.Equal(usdt, summary.TransfersStored);
+    }
+
+    [Fact]
     public async Task RealBlock_StoresHeaderTransactionsAndNativeTransfers()
     {
         var blockFile = Fixture("eth_getBlockByNumber/test_08.json");

@@ -187,4 +187,18 @@ public class TraceHtmlLayoutTests
             }
         return crossings;
     }
+    [Fact]
+    public void ManySeeds_CountTowardsTheCap()
+    {
+        var b = new ChainBuilder();
+        var seeds = Enumerable.Range(0, 30).Select(i => ChainBuilder.Addr(500 + i)).ToList();
+        foreach (var s in seeds) b.Transfer(Address.Zero, s, 1_000_000);
+        b.NextBlock();
+        foreach (var s in seeds) b.Transfer(s, ChainBuilder.Addr(900), 1_000);
+        var m = b.Trace(new TraceOptions { Seeds = seeds, Models = TraceModel.Haircut }).Results[0];
+        var layout = FlowLayout.Build(m, maxNodes: 200, maxPerColumn: 12);
+        Assert.Equal(12, layout.Nodes.Count(n => n.Hop == 0 && n.Node is not null));
+        Assert.Equal(18, layout.Nodes.Single(n => n.Hop == 0 && n.Node is null).HiddenCount);
+        Assert.Contains(layout.Nodes, n => n.Hop == 1 && n.Node?.Address == ChainBuilder.Addr(900));
+    }
 }

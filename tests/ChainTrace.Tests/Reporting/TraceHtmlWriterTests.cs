@@ -183,4 +183,56 @@ public partial class TraceHtmlWriterTests
             }
         Assert.True(hashes >= 3);
     }
+    [Fact]
+    public void HostileCategory_OfACustomStopCategory_IsEscaped()
+    {
+        const string category = "<img src=x onerror=alert(1)>";
+        var b = new ChainBuilder();
+        b.Label(ExA, category, "Evil \u0001 desk");
+        b.Transfer(Address.Zero, Seed, U(10));
+        b.NextBlock();
+        b.Transfer(Seed, ExA, U(4));
+        var r = b.Trace(new TraceOptions { Seeds = [Seed], Models = TraceModel.Haircut, StopCategories = [category] });
+        Assert.Equal(category, Assert.Single(r.Results[0].Terminals).Category);
+        string html = Html(r);
+        Assert.DoesNotContain("<img", html, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("&lt;img src=x onerror=alert(1)&gt;", html, StringComparison.Ordinal);
+        Assert.Single(Svgs(html));
+    }
+
+    [Fact]
+    public void Backward_PutsSeedsOnTheRight_SoMoneyFlowsLeftToRight()
+    {
+        var r = Paper().Trace(new TraceOptions { Seeds = [ExA], Models = TraceModel.Haircut | TraceModel.Poison, Direction = TraceDirection.Backward });
+        var m = r.Results[0];
+        Assert.True(m.Edges.Count >= 2);
+        var layout = FlowLayout.Build(m, 200, 200, mirror: true);
+        Assert.True(layout.MirrorColumns);
+        foreach (var e in layout.Edges.Where(e => e.From.Hop == e.To.Hop + 1)) Assert.True(e.From.X < e.To.X);
+        Assert.Equal(layout.Nodes.Max(n => n.X), layout.Nodes.Single(n => n.Node?.Role == TraceRole.Seed).X);
+        string html = Html(r);
+        Assert.Equal(2, Svgs(html).Count);
+        Assert.Contains("Backward trace: where the money came from", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Tron_LinksToTronscan_WithoutThe0xPrefix()
+    {
+        var b = new ChainBuilder(ChainProfile.Tron);
+        b.Label(ExA, LabelCategories.Exchange, "Exchange T");
+        b.Transfer(Address.Zero, Seed, U(10));
+        b.NextBlock();
+        b.Transfer(Seed, ExA, U(4));
+        var store = b.Build();
+        var hash = new byte[32];
+        Array.Fill(hash, (byte)0xAB);
+        var tx = new ChainTrace.Ingest.TransactionRecord { Block = b.Transfers[1].Seq.Block, TxIndex = b.Transfers[1].Seq.TxIndex, Hash = new Hash32(hash) };
+        store.OnTransaction(in tx);
+        var r = new Tracer(store).Trace(new TraceOptions { Seeds = [Seed], Models = TraceModel.Haircut });
+        string html = Html(r);
+        Assert.Contains("href=\"https://tronscan.org/#/transaction/" + string.Concat(Enumerable.Repeat("ab", 32)) + "\"", html, StringComparison.Ordinal);
+        Assert.Contains("href=\"https://tronscan.org/#/address/" + ChainProfile.Tron.Format(ExA) + "\"", html, StringComparison.Ordinal);
+        Assert.Contains(ChainProfile.Tron.Format(Seed), html, StringComparison.Ordinal);
+        Assert.DoesNotContain("etherscan", html, StringComparison.Ordinal);
+    }
 }

@@ -217,6 +217,33 @@ public sealed class WriterTests
         Assert.Equal(s.ScanTransfers(Seq.MinValue, Seq.MaxValue).LongCount(), s.GetStats().TransferCount);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Reorg_InsideOneRun_CommitsRollsBackAndContinues(bool bulk)
+    {
+        var main = HistoryGenerator.Generate(44, blocks: 60, firstBlock: 100);
+        var branch = HistoryGenerator.Generate(45, blocks: 30, firstBlock: 140, branch: 3);
+        using var dir = new StoreDir();
+        using var s = dir.Open();
+        Feed.Configure(s);
+        using (var core = new IndexCore(s, meta => bulk ? new BulkTarget(s, meta, Feed.Small) : new BatchTarget(s, meta, Feed.Small), Feed.Small))
+        {
+            core.BeginFile("main");
+            Feed.Push(core, main.FileOrder());
+            core.BeginFile("branch");
+            Feed.Push(core, branch.FileOrder());
+            core.Complete();
+            Assert.Equal(1, core.Counters.Reorgs);
+        }
+        var canonical = main.Events.Where(e => e.Block < 140).Concat(branch.Events).ToList();
+        Reference.AssertSameEdges(Reference.Replay(canonical, Usdt, Issuer), Reference.Edges(s, 1));
+        Assert.Equal(branch.Events[^1].Block, s.IndexedHead);
+        Assert.True(s.TryGetBlockHash(145, out var hash) && hash == HistoryGenerator.HashOf(4, 145));
+        Assert.Equal(s.ScanTransfers(Seq.MinValue, Seq.MaxValue).LongCount(), s.GetStats().TransferCount);
+        Assert.Equal(main.Headers.Count(h => h.Number < 140) + branch.Headers.Count, s.GetStats().BlockCount);
+    }
+
     [Fact]
     public void Reorg_ParentMismatch_DropsTheOrphanedParent()
     {

@@ -111,17 +111,18 @@ public sealed class NodeSource : IDisposable
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var window = new Queue<Task<RangeData>>();
         ulong next = from;
+        bool planned = false; // every range up to `to` is queued (no next + 1 overflow at ulong.MaxValue)
         try
         {
-            while (next <= to || window.Count > 0)
+            while (!planned || window.Count > 0)
             {
-                while (window.Count < _options.MaxInFlight && next <= to)
+                while (window.Count < _options.MaxInFlight && !planned)
                 {
                     ulong size = (ulong)Math.Max(1, RangeSize);
                     ulong end = to - next < size ? to : next + size - 1;
                     window.Enqueue(FetchRangeAsync(next, end, cts.Token));
-                    if (end == ulong.MaxValue) { next = end; break; }
-                    next = end + 1;
+                    if (end == to) planned = true;
+                    else next = end + 1;
                 }
                 var data = await window.Dequeue().ConfigureAwait(false);
                 await EmitAsync(data, sink, decode, cancellationToken).ConfigureAwait(false);

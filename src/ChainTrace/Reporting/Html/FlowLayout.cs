@@ -48,13 +48,13 @@ public sealed record FlowLayout(
     public const double NodeWidth = 190;
 
     /// <summary>Box height, pixels.</summary>
-    public const double NodeHeight = 36;
+    public const double NodeHeight = 46;
 
     /// <summary>Horizontal distance between columns, pixels.</summary>
     public const double ColumnPitch = 300;
 
     /// <summary>Vertical distance between rows, pixels.</summary>
-    public const double RowPitch = 48;
+    public const double RowPitch = 58;
 
     /// <summary>Space above the first row (column titles), pixels.</summary>
     public const double Top = 44;
@@ -70,7 +70,7 @@ public sealed record FlowLayout(
 
     /// <summary>Lays out one model's nodes and edges.</summary>
     /// <param name="model">The model's result.</param>
-    /// <param name="maxNodes">At most this many address boxes (seeds always shown); at least 1.</param>
+    /// <param name="maxNodes">At most this many address boxes (seeds first, then the biggest receivers); at least 1.</param>
     /// <param name="maxPerColumn">At most this many address boxes per column; at least 1.</param>
     /// <param name="mirror">Put hop 0 on the right (backward traces).</param>
     public static FlowLayout Build(ModelResult model, int maxNodes, int maxPerColumn, bool mirror = false)
@@ -93,8 +93,7 @@ public sealed record FlowLayout(
         int kept = 0;
         foreach (var n in important)
         {
-            bool seed = n.Role == TraceRole.Seed;
-            if (seed || kept < maxNodes && perColumn[n.Hops] < maxPerColumn)
+            if (kept < maxNodes && perColumn[n.Hops] < maxPerColumn)
             {
                 shown[n.Hops].Add(n);
                 perColumn[n.Hops]++;

@@ -18,7 +18,7 @@ public static class FlowSvg
         const double w = FlowLayout.NodeWidth, h = FlowLayout.NodeHeight;
         sb.Append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").Append(F(layout.Width)).Append("\" height=\"").Append(F(layout.Height))
             .Append("\" viewBox=\"0 0 ").Append(F(layout.Width)).Append(' ').Append(F(layout.Height)).Append("\" font-family=\"sans-serif\" font-size=\"11\">\n");
-        sb.Append("<defs><marker id=\"").Append(id).Append("-arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"5\" markerHeight=\"5\" markerUnits=\"userSpaceOnUse\" orient=\"auto\">")
+        sb.Append("<defs><marker id=\"").Append(id).Append("-arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"9\" markerHeight=\"9\" markerUnits=\"userSpaceOnUse\" orient=\"auto\">")
             .Append("<path d=\"M0,0 L10,5 L0,10 z\" fill=\"#555\"/></marker></defs>\n");
 
         // Column titles.
@@ -85,22 +85,28 @@ public static class FlowSvg
             double tx = n.X + 6;
             if (n.Node is { } nd)
             {
-                sb.Append("<text x=\"").Append(F(tx)).Append("\" y=\"").Append(F(n.Y + 14)).Append("\" font-family=\"monospace\">")
-                    .AppendEscaped(HtmlText.ShortAddress(r.Format(nd.Address))).Append("</text>");
-                string second = nd.Entity is not null ? HtmlText.Truncate(nd.Entity, 28)
-                    : (nd.Held.IsZero ? "in " + r.Format(nd.Received) : "held " + r.Format(nd.Held));
-                sb.Append("<text x=\"").Append(F(tx)).Append("\" y=\"").Append(F(n.Y + 29)).Append('"').Append(nd.Entity is not null ? " font-weight=\"bold\"" : "").Append('>')
-                    .AppendEscaped(HtmlText.Truncate(second, 30)).Append("</text>");
+                Text(sb, tx, n.Y + 13, " font-family=\"monospace\"", HtmlText.ShortAddress(r.Format(nd.Address)));
+                if (nd.Blacklisted)
+                    sb.Append("<text x=\"").Append(F(n.X + w - 6)).Append("\" y=\"").Append(F(n.Y + 13))
+                        .Append("\" text-anchor=\"end\" font-weight=\"bold\" fill=\"#000\">BLACKLISTED</text>");
+                if (nd.Entity is not null) Text(sb, tx, n.Y + 27, " font-weight=\"bold\"", HtmlText.Truncate(nd.Entity, 28));
+                string amount = nd.Role == TraceRole.Seed ? (nd.Received.IsZero ? "seed" : "seed, back " + r.Format(nd.Received) + " " + r.Token.Symbol)
+                    : (nd.Held.IsZero ? "in " + r.Format(nd.Received) : "held " + r.Format(nd.Held)) + " " + r.Token.Symbol;
+                Text(sb, tx, nd.Entity is not null ? n.Y + 40 : n.Y + 30, "", amount);
             }
             else
             {
-                sb.Append("<text x=\"").Append(F(tx)).Append("\" y=\"").Append(F(n.Y + 22)).Append("\" font-style=\"italic\">…and ")
-                    .Append(n.HiddenCount.ToString(CultureInfo.InvariantCulture)).Append(" more</text>");
+                Text(sb, tx, n.Y + 20, " font-style=\"italic\"", "…and " + n.HiddenCount.ToString(CultureInfo.InvariantCulture) + " more");
+                Text(sb, tx, n.Y + 34, "", "in " + r.Format(n.Received) + " " + r.Token.Symbol);
             }
             sb.Append("</g>\n");
         }
         sb.Append("</g>\n</svg>\n");
     }
+
+    private static void Text(StringBuilder sb, double x, double y, string attributes, string text) =>
+        sb.Append("<text x=\"").Append(F(x)).Append("\" y=\"").Append(F(y)).Append('"').Append(attributes).Append('>')
+            .AppendEscaped(HtmlText.Truncate(text, 34)).Append("</text>");
 
     private static string Name(TraceResult r, FlowNode n) =>
         n.Node is { } node ? node.Entity ?? HtmlText.ShortAddress(r.Format(node.Address)) : $"{n.HiddenCount} more";

@@ -67,8 +67,11 @@ internal sealed class RocksConfig
             var table = new BlockBasedTableOptions()
                 .SetBlockCache(cache)
                 .SetBlockSize(point ? 4096UL : 16384UL)
-                .SetCacheIndexAndFilterBlocks(true)
-                .SetPinL0FilterAndIndexBlocksInCache(true)
+                // Point-lookup families keep index and filter blocks in the table readers, outside the block
+                // cache: a filter of a large bulk-loaded file (10 bits per key) can exceed a cache shard and
+                // would then be read again on every Get.
+                .SetCacheIndexAndFilterBlocks(!point)
+                .SetPinL0FilterAndIndexBlocksInCache(!point)
                 .SetFormatVersion(5);
             // address_ids is dense (every id below the next one exists): a filter would never say no.
             if (point && name != ColumnFamilies.AddressIds) table.SetFilterPolicy(BloomFilterPolicy.Create(10, false));

@@ -20,7 +20,7 @@ internal sealed class WriterSettings
     public long BulkMemoryBudget { get; init; } = 4L << 30;
 
     /// <summary>Largest SST file the bulk load writes (raw bytes of keys and values).</summary>
-    public long BulkFileBytes { get; init; } = 256L << 20;
+    public long BulkFileBytes { get; init; } = 64L << 20;
 
     /// <summary>Records per chunk handed from the decoding thread to the writing thread.</summary>
     public int PipelineChunk { get; init; } = 4096;

@@ -151,6 +151,8 @@ internal sealed class FakeNode : IDisposable
     public int TooManyErrors;
     public int BlockCalls;
     public int HttpRequests;
+    public int HeadCalls;
+    public long MaxLogsToBlock;
 
     /// <summary>The next <paramref name="count"/> HTTP requests get a 503.</summary>
     public void FailNext(int count) => Volatile.Write(ref _failures, count);
@@ -239,6 +241,7 @@ internal sealed class FakeNode : IDisposable
                 sb.Append("\"result\":\"0x").Append(ChainId.ToString("x", CultureInfo.InvariantCulture)).Append("\"}");
                 return;
             case "eth_blockNumber":
+                Interlocked.Increment(ref HeadCalls);
                 sb.Append("\"result\":\"0x").Append(chain.Head.ToString("x", CultureInfo.InvariantCulture)).Append("\"}");
                 return;
             case "eth_getBlockByNumber":
@@ -258,6 +261,8 @@ internal sealed class FakeNode : IDisposable
                 var filter = ps[0];
                 ulong from = NodeChain.Quantity(filter.GetProperty("fromBlock").GetString()!);
                 ulong to = NodeChain.Quantity(filter.GetProperty("toBlock").GetString()!);
+                long seen;
+                while ((seen = Interlocked.Read(ref MaxLogsToBlock)) < (long)to && Interlocked.CompareExchange(ref MaxLogsToBlock, (long)to, seen) != seen) { }
                 HashSet<string>? addresses = null;
                 if (filter.TryGetProperty("address", out var a))
                 {
