@@ -42,6 +42,7 @@ internal sealed class LabelsImportCommand(IAnsiConsole console) : Command<Labels
         int skipped = results.Sum(r => r.SkippedOtherCurrency + r.SkippedOtherNetwork);
         if (skipped > 0)
             console.MarkupLineInterpolated($"[yellow]warning:[/] skipped {Format.Count(skipped)} entries of other currencies or networks (not {store.Profile.Name})");
+        if (total > 0) ClusterCommand.UpdateAfterIndex(console, store, cancellationToken); // labels name clusters: recluster a clustered store
         return 0;
     }
 }

@@ -33,6 +33,9 @@ public sealed class ClusteredSynthFixture : IDisposable
     /// <summary>A deposit address with at least two senders: two addresses that must share a cluster.</summary>
     public TruthDeposit SharedDeposit => Truth.DepositAddresses.First(d => d.Senders.Count >= 2);
 
+    /// <summary>A deposit address of an ordinary customer (no labels) with at least two senders.</summary>
+    public TruthDeposit CustomerDeposit => Truth.DepositAddresses.First(d => d.Senders.Count >= 2 && d.User.StartsWith("customer", StringComparison.Ordinal));
+
     private static CliResult Run(string[] args)
     {
         var r = CliRunner.RunAsync(args).GetAwaiter().GetResult();
@@ -246,6 +249,21 @@ public sealed class ClusterCliTests(ClusteredSynthFixture chain) : IClassFixture
 
         var bad = await CliRunner.RunAsync("trace", "--db", chain.Db, "--from", "cluster:999999999");
         Assert.Equal(2, bad.ExitCode);
+    }
+
+    [Fact]
+    public async Task LabelsImport_OnAClusteredStore_NamesTheWholeCluster()
+    {
+        using var dir = new TempDir("ct-cluster-label");
+        CopyDirectory(chain.Db, dir.File("db"));
+        var dep = chain.CustomerDeposit;
+        var csv = dir.Write("mine.csv", $"address,category,name\n{dep.Senders[0]},scam,Test Ring\n");
+        var r = await CliRunner.RunAsync("labels", "import", "--db", dir.File("db"), csv);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("clusters updated (full rebuild", r.Out, StringComparison.Ordinal);
+        var other = await CliRunner.RunAsync("address", "--db", dir.File("db"), dep.Senders[1], "--format", "json");
+        Assert.True(other.ExitCode == 0, other.ToString());
+        Assert.Equal("Test Ring", (string)JsonNode.Parse(other.Out)!["entity"]!);
     }
 
     private static void CopyDirectory(string from, string to)
