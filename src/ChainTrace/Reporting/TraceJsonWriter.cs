@@ -39,18 +39,8 @@ public static class TraceJsonWriter
         w.WriteString("direction", r.Direction == TraceDirection.Forward ? "forward" : "backward");
         w.WriteNumber("hops", r.Hops);
         w.WriteString("chain", r.Profile.Name);
-        w.WriteStartArray("seeds");
-        foreach (var s in r.Seeds) w.WriteStringValue(r.Format(s));
-        w.WriteEndArray();
-        w.WriteStartObject("token");
-        w.WriteString("symbol", r.Token.Symbol);
-        w.WriteString("address", r.Format(r.Token.Contract));
-        w.WriteNumber("decimals", r.Token.Decimals);
-        w.WriteEndObject();
-        w.WriteStartObject("window");
-        WriteBlock(w, "since_block", r.SinceBlock);
-        WriteBlock(w, "until_block", r.UntilBlock);
-        w.WriteEndObject();
+        WriteSeedsAndToken(w, r);
+        WriteWindow(w, r);
         w.WriteString("min_amount", r.Format(r.MinAmount));
 
         w.WriteStartArray("results");
@@ -188,6 +178,28 @@ public static class TraceJsonWriter
     /// <summary>ISO-8601 UTC time of a Unix timestamp.</summary>
     public static string Iso(long unixSeconds) =>
         DateTimeOffset.FromUnixTimeSeconds(unixSeconds).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>The "seeds" array and the "token" object, shared with <see cref="TraceTotalsJsonWriter"/>.</summary>
+    internal static void WriteSeedsAndToken(Utf8JsonWriter w, TraceResult r)
+    {
+        w.WriteStartArray("seeds");
+        foreach (var s in r.Seeds) w.WriteStringValue(r.Format(s));
+        w.WriteEndArray();
+        w.WriteStartObject("token");
+        w.WriteString("symbol", r.Token.Symbol);
+        w.WriteString("address", r.Format(r.Token.Contract));
+        w.WriteNumber("decimals", r.Token.Decimals);
+        w.WriteEndObject();
+    }
+
+    /// <summary>The "window" object (null bounds when open), shared with <see cref="TraceTotalsJsonWriter"/>.</summary>
+    internal static void WriteWindow(Utf8JsonWriter w, TraceResult r)
+    {
+        w.WriteStartObject("window");
+        WriteBlock(w, "since_block", r.SinceBlock);
+        WriteBlock(w, "until_block", r.UntilBlock);
+        w.WriteEndObject();
+    }
 
     private static void WriteBlock(Utf8JsonWriter w, string name, ulong? block)
     {
